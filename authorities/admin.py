@@ -1,0 +1,42 @@
+from django.contrib import admin
+
+from .models import Authority, Event, Inspection, Region, StatisticalNeighbour
+
+
+@admin.register(Region)
+class RegionAdmin(admin.ModelAdmin):
+    list_display = ["name", "code", "is_demo"]
+    search_fields = ["name", "code"]
+
+
+@admin.register(Authority)
+class AuthorityAdmin(admin.ModelAdmin):
+    list_display = ["name", "gss_code", "dfe_code", "region", "active_to", "is_demo"]
+    list_filter = ["region", "is_demo"]
+    search_fields = ["name", "gss_code", "dfe_code"]
+    raw_id_fields = ["successor"]
+
+
+@admin.register(StatisticalNeighbour)
+class StatisticalNeighbourAdmin(admin.ModelAdmin):
+    list_display = ["authority", "model_year", "rank", "neighbour", "closeness"]
+    list_filter = ["model_year"]
+    search_fields = ["authority__name", "neighbour__name"]
+    list_select_related = ["authority", "neighbour"]
+
+
+@admin.register(Inspection)
+class InspectionAdmin(admin.ModelAdmin):
+    list_display = ["authority", "framework", "kind", "start_date", "overall_grade", "is_demo"]
+    list_filter = ["framework", "kind", "overall_grade"]
+    search_fields = ["authority__name"]
+    date_hierarchy = "start_date"
+    list_select_related = ["authority"]
+
+
+@admin.register(Event)
+class EventAdmin(admin.ModelAdmin):
+    list_display = ["authority", "date", "category", "description", "is_demo"]
+    list_filter = ["category"]
+    search_fields = ["authority__name", "description"]
+    list_select_related = ["authority"]

@@ -1,0 +1,269 @@
+"""Areas (England, regions, local authorities) and what happens to them: inspections and events."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.db.models import Q
+
+ENGLAND_CODE = "E92000001"
+ENGLAND_NAME = "England"
+
+
+class AuthorityKind(models.TextChoices):
+    UNITARY = "unitary", "Unitary authority"
+    METROPOLITAN = "metropolitan", "Metropolitan district"
+    LONDON_BOROUGH = "london_borough", "London borough"
+    COUNTY = "county", "County council"
+    OTHER = "other", "Other"
+
+
+# Children's services are run by upper-tier authorities; the GSS prefix says which kind.
+KIND_BY_GSS_PREFIX = {
+    "E06": AuthorityKind.UNITARY,
+    "E08": AuthorityKind.METROPOLITAN,
+    "E09": AuthorityKind.LONDON_BOROUGH,
+    "E10": AuthorityKind.COUNTY,
+}
+
+
+def kind_for_gss_code(gss_code: str) -> AuthorityKind:
+    return KIND_BY_GSS_PREFIX.get(gss_code[:3], AuthorityKind.OTHER)
+
+
+class Region(models.Model):
+    code = models.CharField("GSS code", max_length=9, unique=True)
+    name = models.CharField(max_length=100)
+    is_demo = models.BooleanField(default=False, help_text="Simulated, for demonstration only.")
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class AuthorityQuerySet(models.QuerySet["Authority"]):
+    def active(self) -> AuthorityQuerySet:
+        return self.filter(active_to__isnull=True)
+
+    def of_kind(self, kind: str) -> AuthorityQuerySet:
+        prefixes = [prefix for prefix, k in KIND_BY_GSS_PREFIX.items() if k == kind]
+        query = Q()
+        for prefix in prefixes:
+            query |= Q(gss_code__startswith=prefix)
+        return self.filter(query) if prefixes else self.none()
+
+    def search(self, text: str) -> AuthorityQuerySet:
+        text = text.strip()
+        if not text:
+            return self
+        return self.filter(
+            Q(name__icontains=text) | Q(gss_code__iexact=text) | Q(dfe_code=text)
+        )
+
+
+class Authority(models.Model):
+    gss_code = models.CharField("GSS code", max_length=9, unique=True)
+    dfe_code = models.CharField(
+        "DfE code", max_length=3, blank=True, help_text="The 3-digit DfE (old LA) code."
+    )
+    name = models.CharField(max_length=100)
+    region = models.ForeignKey(
+        Region, on_delete=models.PROTECT, related_name="authorities", null=True, blank=True
+    )
+    active_from = models.DateField(null=True, blank=True)
+    active_to = models.DateField(
+        null=True, blank=True, help_text="Set when the authority was abolished or merged."
+    )
+    successor = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="predecessors"
+    )
+    is_demo = models.BooleanField(default=False, help_text="Simulated, for demonstration only.")
+
+    objects = AuthorityQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "authorities"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["dfe_code"], condition=~Q(dfe_code=""), name="authority_unique_dfe_code"
+            ),
+            models.CheckConstraint(
+                condition=Q(active_to__isnull=True)
+                | Q(active_from__isnull=True)
+                | Q(active_to__gte=models.F("active_from")),
+                name="authority_active_dates_in_order",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def kind(self) -> AuthorityKind:
+        return kind_for_gss_code(self.gss_code)
+
+    def get_kind_display(self) -> str:
+        return str(self.kind.label)
+
+
+class StatisticalNeighbour(models.Model):
+    """One of an authority's ten closest authorities in a DfE statistical neighbour model."""
+
+    authority = models.ForeignKey(Authority, on_delete=models.CASCADE, related_name="neighbours")
+    neighbour = models.ForeignKey(Authority, on_delete=models.CASCADE, related_name="+")
+    model_year = models.PositiveSmallIntegerField()
+    rank = models.PositiveSmallIntegerField(help_text="1 is the closest.")
+    closeness = models.CharField(max_length=40, blank=True)
+
+    class Meta:
+        ordering = ["authority", "model_year", "rank"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["authority", "model_year", "rank"], name="neighbour_unique_rank"
+            ),
+            models.UniqueConstraint(
+                fields=["authority", "model_year", "neighbour"], name="neighbour_unique_pair"
+            ),
+            models.CheckConstraint(
+                condition=Q(rank__gte=1) & Q(rank__lte=10), name="neighbour_rank_1_to_10"
+            ),
+            models.CheckConstraint(
+                condition=~Q(authority=models.F("neighbour")), name="neighbour_not_self"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.authority} {self.model_year} #{self.rank}: {self.neighbour}"
+
+
+class Framework(models.TextChoices):
+    SLAC = "SLAC", "Safeguarding and looked after children (SLAC)"
+    CPI = "CPI", "Child protection inspection (CPI)"
+    SIF = "SIF", "Single inspection framework (SIF)"
+    ILACS = "ILACS", "Inspecting local authority children's services (ILACS)"
+    OTHER = "OTHER", "Other"
+
+
+class InspectionKind(models.TextChoices):
+    FULL = "full", "Full inspection"
+    SHORT = "short", "Short inspection"
+    FOCUSED_VISIT = "focused_visit", "Focused visit"
+    MONITORING_VISIT = "monitoring_visit", "Monitoring visit"
+
+
+class Grade(models.TextChoices):
+    OUTSTANDING = "outstanding", "Outstanding"
+    GOOD = "good", "Good"
+    REQUIRES_IMPROVEMENT = "requires_improvement", "Requires improvement"
+    INADEQUATE = "inadequate", "Inadequate"
+    # Older frameworks graded on this four-point scale with different words.
+    ADEQUATE = "adequate", "Adequate"
+
+
+GRADE_ORDER = {
+    Grade.OUTSTANDING: 1,
+    Grade.GOOD: 2,
+    Grade.REQUIRES_IMPROVEMENT: 3,
+    Grade.ADEQUATE: 3,
+    Grade.INADEQUATE: 4,
+}
+
+
+class InspectionQuerySet(models.QuerySet["Inspection"]):
+    def graded(self) -> InspectionQuerySet:
+        return self.exclude(overall_grade="")
+
+
+class Inspection(models.Model):
+    authority = models.ForeignKey(Authority, on_delete=models.CASCADE, related_name="inspections")
+    framework = models.CharField(max_length=8, choices=Framework.choices)
+    kind = models.CharField(max_length=20, choices=InspectionKind.choices)
+    start_date = models.DateField()
+    end_date = models.DateField(null=True, blank=True)
+    published_date = models.DateField(null=True, blank=True)
+    overall_grade = models.CharField(
+        max_length=24, choices=Grade.choices, blank=True, help_text="Blank for ungraded visits."
+    )
+    sub_judgements = models.JSONField(
+        default=dict, blank=True, help_text="Judgement name to grade, as published."
+    )
+    source = models.CharField(max_length=200, blank=True, help_text="File (and sheet) read.")
+    source_row = models.PositiveIntegerField(null=True, blank=True)
+    is_demo = models.BooleanField(default=False, help_text="Simulated, for demonstration only.")
+
+    objects = InspectionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["authority", "-start_date"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["authority", "framework", "kind", "start_date"],
+                name="inspection_unique_visit",
+            ),
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True) | Q(end_date__gte=models.F("start_date")),
+                name="inspection_dates_in_order",
+            ),
+        ]
+        indexes = [models.Index(fields=["authority", "start_date"])]
+
+    def __str__(self) -> str:
+        grade = self.get_overall_grade_display() or "ungraded"
+        return f"{self.authority} {self.framework} {self.get_kind_display()} {self.start_date}: {grade}"
+
+    @property
+    def judgement_date(self):
+        """The date a judgement became public: publication if known, else the visit's end."""
+        return self.published_date or self.end_date or self.start_date
+
+
+class DatePrecision(models.TextChoices):
+    DAY = "day", "Day"
+    MONTH = "month", "Month"
+    QUARTER = "quarter", "Quarter"
+    FINANCIAL_YEAR = "financial_year", "Financial year"
+    YEAR = "year", "Year"
+
+
+class EventCategory(models.TextChoices):
+    INTERVENTION = "intervention", "Intervention"
+    LEADERSHIP = "leadership", "Leadership"
+    GOVERNANCE = "governance", "Governance"
+    PRACTICE = "practice", "Practice"
+    WORKFORCE = "workforce", "Workforce"
+    DATA_SYSTEMS = "data_systems", "Data systems"
+    FINANCE = "finance", "Finance"
+    INSPECTION = "inspection", "Inspection"
+    CONTEXT = "context", "Context"
+
+
+class Event(models.Model):
+    """Something dated that happened to an authority: a commissioner, a new director, a new system."""
+
+    authority = models.ForeignKey(Authority, on_delete=models.CASCADE, related_name="events")
+    date = models.DateField()
+    precision = models.CharField(
+        max_length=16, choices=DatePrecision.choices, default=DatePrecision.DAY
+    )
+    date_label = models.CharField(max_length=100, blank=True, help_text="The date as worded.")
+    category = models.CharField(max_length=16, choices=EventCategory.choices)
+    detail_type = models.CharField(max_length=60, blank=True)
+    description = models.TextField()
+    document = models.CharField(max_length=200, blank=True)
+    section = models.CharField(max_length=200, blank=True)
+    quote = models.TextField(blank=True)
+    is_demo = models.BooleanField(default=False, help_text="Simulated, for demonstration only.")
+
+    class Meta:
+        ordering = ["authority", "date"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["authority", "date", "category", "description"],
+                name="event_unique_per_day",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.authority} {self.date}: {self.description}"

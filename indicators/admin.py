@@ -1,0 +1,33 @@
+from django.contrib import admin
+
+from .models import Indicator, Milestone, MonthlyReturn, Observation
+
+
+@admin.register(Indicator)
+class IndicatorAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "unit", "polarity", "frequency", "in_monthly_return"]
+    list_filter = ["unit", "polarity", "frequency", "in_monthly_return"]
+    search_fields = ["code", "name"]
+
+
+@admin.register(Observation)
+class ObservationAdmin(admin.ModelAdmin):
+    list_display = ["indicator", "area_code", "period_label", "value", "symbol", "source"]
+    list_filter = ["source", "area_level", "indicator"]
+    search_fields = ["area_code", "indicator__code", "release"]
+    list_select_related = ["indicator"]
+
+
+@admin.register(MonthlyReturn)
+class MonthlyReturnAdmin(admin.ModelAdmin):
+    list_display = ["authority", "month", "status", "updated_at"]
+    list_filter = ["status"]
+    search_fields = ["authority__name"]
+    list_select_related = ["authority"]
+
+
+@admin.register(Milestone)
+class MilestoneAdmin(admin.ModelAdmin):
+    list_display = ["authority", "indicator", "due_date", "value", "tolerance"]
+    search_fields = ["authority__name", "indicator__code"]
+    list_select_related = ["authority", "indicator"]

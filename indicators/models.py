@@ -1,0 +1,248 @@
+"""Indicators, the values observed for them, monthly returns and milestones."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from authorities.models import Authority
+
+
+class Unit(models.TextChoices):
+    COUNT = "count", "Count"
+    PERCENT = "percent", "Percentage"
+    RATE_PER_10000 = "rate_per_10000", "Rate per 10,000 children"
+    NUMBER = "number", "Number"
+    UNKNOWN = "unknown", "Unknown"
+
+
+class Polarity(models.TextChoices):
+    HIGHER_IS_BETTER = "higher", "Higher is better"
+    LOWER_IS_BETTER = "lower", "Lower is better"
+    NEITHER = "neither", "Neither higher nor lower is better"
+
+
+class Frequency(models.TextChoices):
+    MONTHLY = "monthly", "Monthly"
+    ANNUAL = "annual", "Annual"
+
+
+class EntryKind(models.TextChoices):
+    COUNT = "count", "A count"
+    RATIO = "ratio", "Numerator and denominator"
+    NONE = "", "Not entered"
+
+
+class IndicatorQuerySet(models.QuerySet["Indicator"]):
+    def in_monthly_return(self) -> IndicatorQuerySet:
+        return self.filter(in_monthly_return=True)
+
+
+class Indicator(models.Model):
+    code = models.SlugField(max_length=80, unique=True)
+    name = models.CharField(max_length=200)
+    short_name = models.CharField(max_length=80, blank=True)
+    definition = models.TextField(blank=True)
+    unit = models.CharField(max_length=16, choices=Unit.choices)
+    polarity = models.CharField(max_length=8, choices=Polarity.choices)
+    decimals = models.PositiveSmallIntegerField(default=0)
+    frequency = models.CharField(max_length=8, choices=Frequency.choices)
+    in_monthly_return = models.BooleanField(default=False)
+    entry = models.CharField(max_length=8, choices=EntryKind.choices, blank=True)
+    numerator_label = models.CharField(max_length=120, blank=True)
+    denominator_label = models.CharField(max_length=120, blank=True)
+    official_source_column = models.CharField(
+        max_length=200, blank=True, help_text="The EES column that maps onto this indicator."
+    )
+    sort_order = models.PositiveSmallIntegerField(default=0)
+
+    objects = IndicatorQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["sort_order", "code"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def label(self) -> str:
+        return self.short_name or self.name
+
+    @property
+    def has_polarity(self) -> bool:
+        return self.polarity != Polarity.NEITHER
+
+
+class AreaLevel(models.TextChoices):
+    NATIONAL = "national", "National"
+    REGIONAL = "regional", "Regional"
+    AUTHORITY = "authority", "Local authority"
+
+
+class PeriodKind(models.TextChoices):
+    MONTH = "month", "Month"
+    REPORTING_YEAR = "reporting_year", "Reporting year"
+    FINANCIAL_YEAR = "financial_year", "Financial year"
+    ACADEMIC_YEAR = "academic_year", "Academic year"
+    CALENDAR_YEAR = "calendar_year", "Calendar year"
+    QUARTER = "quarter", "Quarter"
+    DAY = "day", "Day"
+
+
+class Source(models.TextChoices):
+    OFFICIAL = "official", "Official statistics"
+    MONTHLY_RETURN = "monthly_return", "Monthly return"
+    REPORT = "report", "Report evidence"
+    DEMO = "demo", "Simulated demo data"
+
+
+class Symbol(models.TextChoices):
+    NONE = "", "Value"
+    SUPPRESSED = "c", "Suppressed to protect confidentiality"
+    NOT_AVAILABLE = "x", "Not available"
+    NOT_APPLICABLE = "z", "Not applicable"
+    LOW_RELIABILITY = "u", "Low reliability"
+    LOW = "low", "Rounds to zero, but is not zero"
+    LOW_K = "k", "Rounds to zero, but is not zero"
+
+
+class ObservationQuerySet(models.QuerySet["Observation"]):
+    def for_areas(self, codes: list[str]) -> ObservationQuerySet:
+        return self.filter(area_code__in=codes)
+
+    def numeric(self) -> ObservationQuerySet:
+        return self.filter(value__isnull=False)
+
+
+class Observation(models.Model):
+    """A value (or a statistical symbol) for one area, indicator, period and source.
+
+    Areas are identified by GSS code so that England, regions and authorities share one table:
+    the comparator queries for a page are then one query on ``area_code__in``.
+    """
+
+    indicator = models.ForeignKey(Indicator, on_delete=models.PROTECT, related_name="observations")
+    area_level = models.CharField(max_length=10, choices=AreaLevel.choices)
+    area_code = models.CharField("GSS code of the area", max_length=9)
+    period_kind = models.CharField(max_length=16, choices=PeriodKind.choices)
+    period_start = models.DateField()
+    period_end = models.DateField(help_text="The date the figure is drawn at on a time axis.")
+    period_label = models.CharField(max_length=40, help_text="The period as people say it.")
+    value = models.FloatField(null=True, blank=True)
+    symbol = models.CharField(max_length=3, choices=Symbol.choices, blank=True)
+    numerator = models.FloatField(null=True, blank=True)
+    denominator = models.FloatField(null=True, blank=True)
+    source = models.CharField(max_length=16, choices=Source.choices)
+    # Provenance: which file and row, or which document, section and quote.
+    release = models.CharField(
+        max_length=200, blank=True, help_text="Release file, report document or demo generator."
+    )
+    source_row = models.PositiveIntegerField(null=True, blank=True)
+    section = models.CharField(max_length=200, blank=True)
+    quote = models.TextField(blank=True)
+    recorded_at = models.DateTimeField(auto_now=True)
+
+    objects = ObservationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["indicator", "area_code", "period_end"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["area_code", "indicator", "period_kind", "period_start", "source", "release"],
+                name="observation_unique_per_period_and_source",
+            ),
+            models.CheckConstraint(
+                condition=(Q(value__isnull=False) & Q(symbol=""))
+                | (Q(value__isnull=True) & ~Q(symbol="")),
+                name="observation_value_or_symbol",
+            ),
+            models.CheckConstraint(
+                condition=Q(period_end__gte=models.F("period_start")),
+                name="observation_period_in_order",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["indicator", "area_code", "period_end"], name="obs_series"),
+            models.Index(fields=["indicator", "period_end", "area_level"], name="obs_cross_section"),
+        ]
+
+    def __str__(self) -> str:
+        shown = self.symbol if self.symbol else self.value
+        return f"{self.indicator.code} {self.area_code} {self.period_label}: {shown}"
+
+
+class ReturnStatus(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    SUBMITTED = "submitted", "Submitted"
+    APPROVED = "approved", "Approved"
+    REOPENED = "reopened", "Reopened"
+
+
+class MonthlyReturn(models.Model):
+    """An authority's monthly KPI return for one month."""
+
+    authority = models.ForeignKey(Authority, on_delete=models.CASCADE, related_name="returns")
+    month = models.DateField(help_text="The first day of the month the return covers.")
+    status = models.CharField(
+        max_length=10, choices=ReturnStatus.choices, default=ReturnStatus.DRAFT
+    )
+    version = models.PositiveIntegerField(
+        default=1, help_text="Raised on every save, so a stale form cannot overwrite newer work."
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    approved_at = models.DateTimeField(null=True, blank=True)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    is_demo = models.BooleanField(default=False, help_text="Simulated, for demonstration only.")
+
+    class Meta:
+        ordering = ["authority", "-month"]
+        constraints = [
+            models.UniqueConstraint(fields=["authority", "month"], name="return_unique_month"),
+            models.CheckConstraint(condition=Q(month__day=1), name="return_month_first_day"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.authority} {self.month:%B %Y} ({self.get_status_display()})"
+
+
+class Milestone(models.Model):
+    """A target the improvement board agreed for an indicator, due by a date."""
+
+    authority = models.ForeignKey(Authority, on_delete=models.CASCADE, related_name="milestones")
+    indicator = models.ForeignKey(Indicator, on_delete=models.PROTECT, related_name="milestones")
+    due_date = models.DateField()
+    value = models.FloatField()
+    tolerance = models.FloatField(
+        default=0,
+        help_text="How far off the target still counts as amber, in the indicator's unit.",
+    )
+    note = models.TextField(blank=True)
+    # Where a milestone comes from a report, its citation; otherwise the board's own entry.
+    document = models.CharField(max_length=200, blank=True)
+    quote = models.TextField(blank=True)
+    is_demo = models.BooleanField(default=False, help_text="Simulated, for demonstration only.")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["authority", "indicator", "due_date"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["authority", "indicator", "due_date"], name="milestone_unique_due_date"
+            ),
+            models.CheckConstraint(condition=Q(tolerance__gte=0), name="milestone_tolerance_not_negative"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.authority} {self.indicator.code} {self.value} by {self.due_date}"

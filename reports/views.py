@@ -1,0 +1,6 @@
+def home(request):
+    raise NotImplementedError
+
+
+def authority_detail(request, gss_code):
+    raise NotImplementedError
