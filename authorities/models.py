@@ -57,9 +57,7 @@ class AuthorityQuerySet(models.QuerySet["Authority"]):
         text = text.strip()
         if not text:
             return self
-        return self.filter(
-            Q(name__icontains=text) | Q(gss_code__iexact=text) | Q(dfe_code=text)
-        )
+        return self.filter(Q(name__icontains=text) | Q(gss_code__iexact=text) | Q(dfe_code=text))
 
 
 class Authority(models.Model):
@@ -211,7 +209,8 @@ class Inspection(models.Model):
 
     def __str__(self) -> str:
         grade = self.get_overall_grade_display() or "ungraded"
-        return f"{self.authority} {self.framework} {self.get_kind_display()} {self.start_date}: {grade}"
+        kind = self.get_kind_display()
+        return f"{self.authority} {self.framework} {kind} {self.start_date}: {grade}"
 
     @property
     def judgement_date(self):
@@ -240,7 +239,7 @@ class EventCategory(models.TextChoices):
 
 
 class Event(models.Model):
-    """Something dated that happened to an authority: a commissioner, a new director, a new system."""
+    """Something dated that happened to an authority: a commissioner, a new director..."""
 
     authority = models.ForeignKey(Authority, on_delete=models.CASCADE, related_name="events")
     date = models.DateField()

@@ -149,7 +149,14 @@ class Observation(models.Model):
         ordering = ["indicator", "area_code", "period_end"]
         constraints = [
             models.UniqueConstraint(
-                fields=["area_code", "indicator", "period_kind", "period_start", "source", "release"],
+                fields=[
+                    "area_code",
+                    "indicator",
+                    "period_kind",
+                    "period_start",
+                    "source",
+                    "release",
+                ],
                 name="observation_unique_per_period_and_source",
             ),
             models.CheckConstraint(
@@ -164,7 +171,9 @@ class Observation(models.Model):
         ]
         indexes = [
             models.Index(fields=["indicator", "area_code", "period_end"], name="obs_series"),
-            models.Index(fields=["indicator", "period_end", "area_level"], name="obs_cross_section"),
+            models.Index(
+                fields=["indicator", "period_end", "area_level"], name="obs_cross_section"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -241,7 +250,9 @@ class Milestone(models.Model):
             models.UniqueConstraint(
                 fields=["authority", "indicator", "due_date"], name="milestone_unique_due_date"
             ),
-            models.CheckConstraint(condition=Q(tolerance__gte=0), name="milestone_tolerance_not_negative"),
+            models.CheckConstraint(
+                condition=Q(tolerance__gte=0), name="milestone_tolerance_not_negative"
+            ),
         ]
 
     def __str__(self) -> str:

@@ -1,0 +1,45 @@
+from django import template
+
+from indicators.models import Indicator
+from reports.formatting import format_value
+
+register = template.Library()
+
+GRADE_TAG_COLOURS = {
+    "outstanding": "govuk-tag--green",
+    "good": "govuk-tag--teal",
+    "requires_improvement": "govuk-tag--yellow",
+    "adequate": "govuk-tag--yellow",
+    "inadequate": "govuk-tag--red",
+}
+
+
+@register.filter
+def figure(value: float | None, indicator: Indicator) -> str:
+    return format_value(value, indicator.unit, indicator.decimals)
+
+
+@register.simple_tag
+def observed(observation) -> str:
+    """An observation's figure with its indicator's unit and decimals, or its symbol in words."""
+    indicator = observation.indicator
+    return format_value(observation.value, indicator.unit, indicator.decimals, observation.symbol)
+
+
+@register.filter
+def grade_tag_class(grade: str) -> str:
+    return GRADE_TAG_COLOURS.get(grade, "govuk-tag--grey")
+
+
+@register.filter
+def grade_label(grade: str) -> str:
+    from authorities.models import Grade
+
+    return str(Grade(grade).label) if grade in Grade.values else grade
+
+
+@register.filter
+def change_words(change: float, indicator: Indicator) -> str:
+    from reports.formatting import format_change
+
+    return format_change(change, indicator.unit, indicator.decimals)
