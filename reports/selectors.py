@@ -3,14 +3,36 @@ whatever the number of authorities or periods."""
 
 from __future__ import annotations
 
+import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import reduce
+from operator import or_
 
-from django.db.models import OuterRef, Subquery
+import pandas as pd
+from django.db.models import OuterRef, Q, Subquery
 from django.http import Http404
 
-from authorities.models import Authority, Event, Inspection, Region
-from indicators.models import Indicator, Observation, Polarity, Source
+from authorities.models import (
+    ENGLAND_CODE,
+    ENGLAND_NAME,
+    Authority,
+    Event,
+    Inspection,
+    Region,
+    StatisticalNeighbour,
+)
+from indicators.models import (
+    AreaLevel,
+    Indicator,
+    Milestone,
+    Observation,
+    PeriodKind,
+    Polarity,
+    Source,
+)
+
+from . import statistics
 
 # When two sources give a figure for the same period, the headline shows the more authoritative.
 SOURCE_PRIORITY = {
@@ -18,6 +40,14 @@ SOURCE_PRIORITY = {
     Source.MONTHLY_RETURN: 1,
     Source.REPORT: 2,
     Source.DEMO: 3,
+}
+
+# Which source an authority's figures are compared against: like with like. Report evidence is
+# one authority's figure from one document; nothing comparable is published beside it.
+COMPARATOR_SOURCE = {
+    Source.OFFICIAL: Source.OFFICIAL,
+    Source.DEMO: Source.DEMO,
+    Source.MONTHLY_RETURN: Source.MONTHLY_RETURN,
 }
 
 
@@ -55,15 +85,49 @@ def get_authority(gss_code: str) -> Authority:
         raise Http404(f"No authority has the GSS code {gss_code}") from None
 
 
+def neighbour_codes(authority: Authority) -> list[str]:
+    """GSS codes of the authority's neighbours in the newest model, closest first."""
+    rows = list(
+        StatisticalNeighbour.objects.filter(authority=authority)
+        .order_by("-model_year", "rank")
+        .values_list("model_year", "neighbour__gss_code")
+    )
+    if not rows:
+        return []
+    newest = rows[0][0]
+    return [code for year, code in rows if year == newest]
+
+
+@dataclass
+class Comparison:
+    england: Observation | None = None
+    region: Observation | None = None
+    neighbours: float | None = None
+    neighbours_count: int = 0
+    standing: statistics.Standing | None = None
+
+
+@dataclass
+class MilestoneStatus:
+    milestone: Milestone
+    rag: str
+
+    @property
+    def words(self) -> str:
+        return {"green": "On track", "amber": "Close to target", "red": "Off track"}[self.rag]
+
+
 @dataclass
 class Headline:
-    """The latest figure for one indicator, and how it moved since the period before."""
+    """The latest figure for one indicator, how it moved, and how it compares."""
 
     indicator: Indicator
     latest: Observation
     previous: Observation | None
     change: float | None
     direction: str  # better, worse, same, up, down (no polarity) or "" (no comparison)
+    comparison: Comparison = field(default_factory=Comparison)
+    milestone: MilestoneStatus | None = None
 
     @property
     def direction_words(self) -> str:
@@ -80,8 +144,10 @@ class Headline:
 
     @property
     def arrow(self) -> str:
-        if self.change is None or self.direction == "same":
-            return "→" if self.change is not None else ""
+        if self.change is None:
+            return ""
+        if self.direction == "same":
+            return "→"
         return "↑" if self.change > 0 else "↓"
 
 
@@ -95,19 +161,22 @@ def judge_direction(change: float, polarity: str) -> str:
     return "up" if change > 0 else "down"
 
 
-def _latest_series_key(observations: list[Observation]) -> tuple[str, str]:
-    """The (source, period kind) of the series whose newest figure is latest."""
-    newest = max(
-        observations,
-        key=lambda o: (o.period_end, -SOURCE_PRIORITY.get(Source(o.source), 9)),
+def _newest(observations: list[Observation]) -> Observation:
+    return max(
+        observations, key=lambda o: (o.period_end, -SOURCE_PRIORITY.get(Source(o.source), 9))
     )
-    return newest.source, newest.period_kind
 
 
-def authority_headlines(authority: Authority) -> list[Headline]:
-    """The latest figure of every indicator that has data for the authority.
+def authority_headlines(
+    authority: Authority,
+    *,
+    neighbours_method: str = statistics.MEAN,
+    today: datetime.date | None = None,
+) -> list[Headline]:
+    """The latest figure of every indicator with data for the authority, with its comparators.
 
-    One query for the observations (with their indicators), whatever the number of periods.
+    Four queries whatever the number of authorities, indicators or periods: the authority's
+    observations, the cross-sections of their latest periods, neighbours, and milestones.
     """
     observations = (
         Observation.objects.filter(area_code=authority.gss_code)
@@ -120,8 +189,10 @@ def authority_headlines(authority: Authority) -> list[Headline]:
 
     headlines = []
     for series in by_indicator.values():
-        source, period_kind = _latest_series_key(series)
-        same_series = [o for o in series if o.source == source and o.period_kind == period_kind]
+        newest = _newest(series)
+        same_series = [
+            o for o in series if o.source == newest.source and o.period_kind == newest.period_kind
+        ]
         latest = same_series[-1]
         previous = same_series[-2] if len(same_series) > 1 else None
         change = None
@@ -130,7 +201,70 @@ def authority_headlines(authority: Authority) -> list[Headline]:
             change = latest.value - previous.value
             direction = judge_direction(change, latest.indicator.polarity)
         headlines.append(Headline(latest.indicator, latest, previous, change, direction))
+
+    _add_comparisons(authority, headlines, neighbours_method)
+    _add_milestones(authority, headlines, today or datetime.date.today())
     return headlines
+
+
+def _add_comparisons(authority: Authority, headlines: list[Headline], method: str) -> None:
+    wanted = [h for h in headlines if h.latest.source in COMPARATOR_SOURCE]
+    if not wanted:
+        return
+    cross_section = reduce(
+        or_,
+        (
+            Q(
+                indicator_id=h.latest.indicator_id,
+                period_kind=h.latest.period_kind,
+                period_start=h.latest.period_start,
+                source=COMPARATOR_SOURCE[Source(h.latest.source)],
+            )
+            for h in wanted
+        ),
+    )
+    rows: dict[tuple, list[Observation]] = defaultdict(list)
+    for observation in Observation.objects.filter(cross_section):
+        key = (observation.indicator_id, observation.period_kind, observation.period_start)
+        rows[key].append(observation)
+    neighbours = set(neighbour_codes(authority))
+    region_code = authority.region.code if authority.region else None
+    for headline in wanted:
+        latest = headline.latest
+        peers = rows[(latest.indicator_id, latest.period_kind, latest.period_start)]
+        comparison = Comparison()
+        authority_values = []
+        neighbour_values = []
+        for peer in peers:
+            if peer.area_code == ENGLAND_CODE:
+                comparison.england = peer
+            elif peer.area_level == AreaLevel.REGIONAL and peer.area_code == region_code:
+                comparison.region = peer
+            elif peer.area_level == AreaLevel.AUTHORITY and peer.value is not None:
+                authority_values.append(peer.value)
+                if peer.area_code in neighbours:
+                    neighbour_values.append(peer.value)
+        comparison.neighbours = statistics.neighbour_average(neighbour_values, method)
+        comparison.neighbours_count = len(neighbour_values)
+        if latest.value is not None:
+            comparison.standing = statistics.standing(
+                latest.value, authority_values, latest.indicator.polarity
+            )
+        headline.comparison = comparison
+
+
+def _add_milestones(authority: Authority, headlines: list[Headline], today: datetime.date) -> None:
+    upcoming: dict[int, Milestone] = {}
+    for milestone in authority.milestones.filter(due_date__gte=today).order_by("due_date"):
+        upcoming.setdefault(milestone.indicator_id, milestone)
+    for headline in headlines:
+        milestone = upcoming.get(headline.indicator.pk)
+        if milestone is None or headline.latest.value is None:
+            continue
+        rag = statistics.rag(
+            headline.latest.value, milestone.value, milestone.tolerance, headline.indicator.polarity
+        )
+        headline.milestone = MilestoneStatus(milestone, rag)
 
 
 def authority_inspections(authority: Authority) -> list[Inspection]:
@@ -139,6 +273,10 @@ def authority_inspections(authority: Authority) -> list[Inspection]:
 
 def authority_events(authority: Authority) -> list[Event]:
     return list(authority.events.order_by("-date"))
+
+
+def authority_milestones(authority: Authority) -> list[Milestone]:
+    return list(authority.milestones.select_related("indicator").order_by("indicator", "due_date"))
 
 
 def regions() -> list[Region]:
@@ -154,8 +292,6 @@ def get_observation(pk: int) -> Observation:
 
 def area_name(code: str) -> str:
     """The name of an area (England, a region or an authority) from its GSS code."""
-    from authorities.models import ENGLAND_CODE, ENGLAND_NAME
-
     if code == ENGLAND_CODE:
         return ENGLAND_NAME
     region = Region.objects.filter(code=code).values_list("name", flat=True).first()
@@ -163,3 +299,223 @@ def area_name(code: str) -> str:
         return region
     authority = Authority.objects.filter(gss_code=code).values_list("name", flat=True).first()
     return authority or code
+
+
+# --- the trajectory chart -------------------------------------------------------------------
+
+POINT_COLUMNS = [
+    "series",
+    "role",
+    "source",
+    "period_kind",
+    "period_label",
+    "period_end",
+    "value",
+    "symbol",
+    "observation_id",
+    "note",
+]
+
+SOURCE_WORDS = {
+    Source.OFFICIAL: "official statistics",
+    Source.MONTHLY_RETURN: "monthly return",
+    Source.REPORT: "report evidence",
+    Source.DEMO: "simulated",
+}
+
+
+def _frequency_words(period_kind: str) -> str:
+    return "monthly" if period_kind == PeriodKind.MONTH else "annual"
+
+
+@dataclass
+class Trajectory:
+    """Everything the trajectory chart draws, as plain DataFrames for the pure chart builder."""
+
+    authority: Authority
+    indicator: Indicator
+    points: pd.DataFrame
+    inspections: pd.DataFrame
+    events: pd.DataFrame
+    milestones: pd.DataFrame
+    neighbours_method: str
+    neighbours_total: int
+    first_year: int | None
+    last_year: int | None
+    available_years: list[int]
+
+
+def _series_name(authority: Authority, source: str, period_kind: str) -> str:
+    if source == Source.REPORT:
+        return f"{authority.name} (report evidence)"
+    return f"{authority.name} ({_frequency_words(period_kind)}, {SOURCE_WORDS[Source(source)]})"
+
+
+def trajectory(
+    authority: Authority,
+    indicator: Indicator,
+    *,
+    neighbours_method: str = statistics.MEAN,
+    first_year: int | None = None,
+    last_year: int | None = None,
+) -> Trajectory:
+    """The authority's series for one indicator with its comparators, inspections, events and
+    milestones. Five queries, whatever the number of periods or authorities."""
+    neighbours = neighbour_codes(authority)
+    region_code = authority.region.code if authority.region else ""
+    codes = [authority.gss_code, ENGLAND_CODE, *neighbours] + ([region_code] if region_code else [])
+    rows = list(
+        Observation.objects.filter(indicator=indicator, area_code__in=codes)
+        .order_by("period_end")
+        .values(
+            "id",
+            "area_code",
+            "area_level",
+            "source",
+            "period_kind",
+            "period_start",
+            "period_end",
+            "period_label",
+            "value",
+            "symbol",
+            "quote",
+        )
+    )
+    available_years = sorted(
+        {row["period_end"].year for row in rows if row["area_code"] == authority.gss_code}
+    )
+    if first_year is not None:
+        rows = [row for row in rows if row["period_end"].year >= first_year]
+    if last_year is not None:
+        rows = [row for row in rows if row["period_end"].year <= last_year]
+
+    own = [row for row in rows if row["area_code"] == authority.gss_code]
+    # Comparators are drawn for the authority's annual series where it has one, else monthly.
+    comparable = [row for row in own if row["source"] in COMPARATOR_SOURCE]
+    annual = [row for row in comparable if row["period_kind"] != PeriodKind.MONTH]
+    basis = annual or comparable
+    comparator_keys = {(COMPARATOR_SOURCE[Source(r["source"])], r["period_kind"]) for r in basis}
+
+    points: list[dict] = []
+    for row in own:
+        points.append(
+            {
+                "series": _series_name(authority, row["source"], row["period_kind"]),
+                "role": "report" if row["source"] == Source.REPORT else "authority",
+                "source": row["source"],
+                "period_kind": row["period_kind"],
+                "period_label": row["period_label"],
+                "period_end": row["period_end"],
+                "value": row["value"],
+                "symbol": row["symbol"],
+                "observation_id": row["id"],
+                "note": row["quote"],
+            }
+        )
+
+    neighbour_set = set(neighbours)
+    neighbour_values: dict[tuple, list[float]] = defaultdict(list)
+    neighbour_periods: dict[tuple, dict] = {}
+    region_name = authority.region.name if authority.region else ""
+    for row in rows:
+        if (row["source"], row["period_kind"]) not in comparator_keys:
+            continue
+        if row["area_code"] == ENGLAND_CODE or (
+            row["area_code"] == region_code and row["area_level"] == AreaLevel.REGIONAL
+        ):
+            points.append(
+                {
+                    "series": ENGLAND_NAME if row["area_code"] == ENGLAND_CODE else region_name,
+                    "role": "england" if row["area_code"] == ENGLAND_CODE else "region",
+                    "source": row["source"],
+                    "period_kind": row["period_kind"],
+                    "period_label": row["period_label"],
+                    "period_end": row["period_end"],
+                    "value": row["value"],
+                    "symbol": row["symbol"],
+                    "observation_id": row["id"],
+                    "note": "",
+                }
+            )
+        elif row["area_code"] in neighbour_set:
+            key = (row["source"], row["period_kind"], row["period_end"], row["period_label"])
+            neighbour_periods[key] = row
+            if row["value"] is not None:
+                neighbour_values[key].append(row["value"])
+    method_words = "median" if neighbours_method == statistics.MEDIAN else "mean"
+    for key in sorted(neighbour_periods, key=lambda k: k[2]):
+        source, period_kind, period_end, period_label = key
+        values = neighbour_values.get(key, [])
+        average = statistics.neighbour_average(values, neighbours_method)
+        points.append(
+            {
+                "series": f"Statistical neighbours ({method_words})",
+                "role": "neighbours",
+                "source": source,
+                "period_kind": period_kind,
+                "period_label": period_label,
+                "period_end": period_end,
+                "value": average,
+                "symbol": "" if average is not None else "x",
+                "observation_id": None,
+                "note": f"{method_words.capitalize()} of {len(values)} of {len(neighbours)}"
+                " neighbours",
+            }
+        )
+
+    inspections = pd.DataFrame(
+        [
+            {
+                "date": i.published_date or i.end_date or i.start_date,
+                "start_date": i.start_date,
+                "framework": i.framework,
+                "kind": i.get_kind_display(),
+                "grade": i.get_overall_grade_display(),
+            }
+            for i in authority.inspections.graded().order_by("start_date")
+            if _within(i.start_date, first_year, last_year)
+        ],
+        columns=["date", "start_date", "framework", "kind", "grade"],
+    )
+    events = pd.DataFrame(
+        [
+            {"date": e.date, "category": e.get_category_display(), "description": e.description}
+            for e in authority.events.exclude(category="inspection").order_by("date")
+            if _within(e.date, first_year, last_year)
+        ],
+        columns=["date", "category", "description"],
+    )
+    milestones = pd.DataFrame(
+        [
+            {"due_date": m.due_date, "value": m.value, "note": m.note}
+            for m in authority.milestones.filter(indicator=indicator).order_by("due_date")
+            if _within(m.due_date, first_year, last_year)
+        ],
+        columns=["due_date", "value", "note"],
+    )
+    frame = pd.DataFrame(points, columns=POINT_COLUMNS)
+    return Trajectory(
+        authority=authority,
+        indicator=indicator,
+        points=frame,
+        inspections=inspections,
+        events=events,
+        milestones=milestones,
+        neighbours_method=neighbours_method,
+        neighbours_total=len(neighbours),
+        first_year=first_year,
+        last_year=last_year,
+        available_years=available_years,
+    )
+
+
+def _within(date: datetime.date, first_year: int | None, last_year: int | None) -> bool:
+    return (first_year is None or date.year >= first_year) and (
+        last_year is None or date.year <= last_year
+    )
+
+
+def indicators_with_data(authority: Authority) -> list[Indicator]:
+    """Indicators the authority has any figure for, in catalogue order."""
+    codes = Observation.objects.filter(area_code=authority.gss_code).values("indicator_id")
+    return list(Indicator.objects.filter(pk__in=codes))

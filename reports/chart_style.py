@@ -1,0 +1,60 @@
+"""One style for every chart: colours, line dashes and markers (so colour is never the only
+signal), fonts and hover templates."""
+
+from __future__ import annotations
+
+from indicators.models import Unit
+
+FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, Arial, sans-serif"
+TEXT = "#0b0c0c"
+GRID = "#e5e6e7"
+
+# role -> line colour, dash, marker symbol, line width (GOV.UK palette, distinct dashes)
+SERIES_STYLE: dict[str, dict] = {
+    "authority": {"color": "#1d70b8", "dash": "solid", "symbol": "circle", "width": 3},
+    "authority_monthly": {
+        "color": "#5694ca",
+        "dash": "solid",
+        "symbol": "circle-open",
+        "width": 1.5,
+    },
+    "neighbours": {"color": "#b35900", "dash": "dash", "symbol": "square", "width": 2},
+    "region": {"color": "#4c2c92", "dash": "dot", "symbol": "triangle-up", "width": 2},
+    "england": {"color": "#0b0c0c", "dash": "dashdot", "symbol": "diamond", "width": 2},
+    "report": {"color": "#d4351c", "dash": "solid", "symbol": "star", "width": 0},
+    "milestones": {"color": "#00703c", "dash": "longdash", "symbol": "x", "width": 2},
+    "focus": {"color": "#1d70b8", "dash": "solid", "symbol": "circle", "width": 4},
+    "other": {"color": "#505a5f", "dash": "solid", "symbol": "circle", "width": 1.5},
+}
+INSPECTION_COLOUR = "#505a5f"
+EVENT_COLOUR = "#8a6d00"
+
+
+def axis_suffix(unit: str) -> str:
+    return "%" if unit == Unit.PERCENT else ""
+
+
+def value_format(unit: str, decimals: int) -> str:
+    """A d3 format for hover text that matches how the page writes the figure."""
+    suffix = "%" if unit == Unit.PERCENT else ""
+    return f"%{{y:,.{decimals}f}}{suffix}"
+
+
+def base_layout(title: str, unit: str) -> dict:
+    return {
+        "title": {"text": title, "x": 0, "xanchor": "left", "font": {"size": 18}},
+        "font": {"family": FONT, "color": TEXT, "size": 14},
+        "paper_bgcolor": "#ffffff",
+        "plot_bgcolor": "#ffffff",
+        "margin": {"l": 60, "r": 20, "t": 80, "b": 60},
+        "hovermode": "closest",
+        "legend": {"orientation": "h", "y": -0.15, "x": 0},
+        "xaxis": {"type": "date", "gridcolor": GRID, "linecolor": TEXT, "ticks": "outside"},
+        "yaxis": {
+            "gridcolor": GRID,
+            "linecolor": TEXT,
+            "ticks": "outside",
+            "ticksuffix": axis_suffix(unit),
+            "rangemode": "tozero",
+        },
+    }

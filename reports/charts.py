@@ -1,0 +1,268 @@
+"""Pure chart builders: DataFrames in, a plotly Figure (or words) out. No ORM, no request."""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from indicators.models import PeriodKind
+
+from . import chart_style as style
+from .formatting import format_value
+
+
+def empty_figure(message: str) -> go.Figure:
+    """The explicit empty state: a blank chart that says why it is blank."""
+    figure = go.Figure()
+    layout = style.base_layout("", "")
+    layout["xaxis"] = {"visible": False}
+    layout["yaxis"] = {"visible": False}
+    figure.update_layout(
+        **layout,
+        annotations=[
+            {
+                "text": message,
+                "xref": "paper",
+                "yref": "paper",
+                "x": 0.5,
+                "y": 0.5,
+                "showarrow": False,
+                "font": {"size": 16},
+            }
+        ],
+    )
+    return figure
+
+
+def _style_for(role: str, period_kind: str) -> dict:
+    if role == "authority" and period_kind == PeriodKind.MONTH:
+        return style.SERIES_STYLE["authority_monthly"]
+    return style.SERIES_STYLE[role]
+
+
+ROLE_ORDER = {"authority": 0, "report": 1, "neighbours": 2, "region": 3, "england": 4}
+
+
+def _ordered_series(points: pd.DataFrame) -> list[tuple[str, pd.DataFrame]]:
+    groups = list(points.groupby("series", sort=False))
+    return sorted(groups, key=lambda item: ROLE_ORDER.get(item[1]["role"].iloc[0], 9))
+
+
+def trajectory_figure(
+    points: pd.DataFrame,
+    inspections: pd.DataFrame,
+    events: pd.DataFrame,
+    milestones: pd.DataFrame,
+    *,
+    title: str,
+    unit: str,
+    decimals: int,
+    show_events: bool = True,
+) -> go.Figure:
+    """A line per series (authority annual and monthly, neighbours, region, England), report
+    evidence as points, inspections and events as dated markers, milestones as a planned line."""
+    if points.empty or points["value"].isna().all():
+        return empty_figure("No figures for this indicator in the period chosen")
+    figure = go.Figure()
+    figure.update_layout(**style.base_layout(title, unit))
+    hover_value = style.value_format(unit, decimals)
+
+    for name, series in _ordered_series(points):
+        role = series["role"].iloc[0]
+        period_kind = series["period_kind"].iloc[0]
+        look = _style_for(role, period_kind)
+        is_report = role == "report"
+        notes = series["note"].fillna("").tolist()
+        figure.add_trace(
+            go.Scatter(
+                x=pd.to_datetime(series["period_end"]),
+                y=series["value"],
+                name=name,
+                mode="markers" if is_report else "lines+markers",
+                line={"color": look["color"], "dash": look["dash"], "width": look["width"] or 1},
+                marker={
+                    "symbol": look["symbol"],
+                    "size": 12 if is_report else 7,
+                    "color": look["color"],
+                },
+                connectgaps=False,
+                customdata=list(zip(series["period_label"], notes, strict=True)),
+                hovertemplate=f"<b>{name}</b><br>%{{customdata[0]}}: {hover_value}"
+                "<br>%{customdata[1]}<extra></extra>",
+            )
+        )
+
+    if not milestones.empty:
+        own = points[points["role"] == "authority"].dropna(subset=["value"])
+        first_due = pd.Timestamp(milestones["due_date"].min())
+        before = own[pd.to_datetime(own["period_end"]) <= first_due].tail(1)
+        xs = list(pd.to_datetime(before["period_end"])) + list(
+            pd.to_datetime(milestones["due_date"])
+        )
+        ys = list(before["value"]) + list(milestones["value"])
+        labels = ["Actual before the plan"] * len(before) + [
+            f"Milestone due {pd.Timestamp(d):%d %b %Y}" for d in milestones["due_date"]
+        ]
+        look = style.SERIES_STYLE["milestones"]
+        figure.add_trace(
+            go.Scatter(
+                x=xs,
+                y=ys,
+                name="Milestones (planned)",
+                mode="lines+markers",
+                line={"color": look["color"], "dash": look["dash"], "width": look["width"]},
+                marker={"symbol": look["symbol"], "size": 11, "color": look["color"]},
+                customdata=labels,
+                hovertemplate=f"<b>%{{customdata}}</b><br>{hover_value}<extra></extra>",
+            )
+        )
+
+    for row in inspections.itertuples():
+        figure.add_vline(
+            x=pd.Timestamp(row.date).timestamp() * 1000,
+            line={"color": style.INSPECTION_COLOUR, "width": 1, "dash": "dot"},
+        )
+        figure.add_annotation(
+            x=pd.Timestamp(row.date),
+            y=1.0,
+            yref="paper",
+            yanchor="bottom",
+            text=f"Ofsted: {row.grade}",
+            showarrow=False,
+            textangle=-30,
+            font={"size": 11, "color": style.TEXT},
+            hovertext=f"{row.framework} {row.kind.lower()} "
+            f"from {pd.Timestamp(row.start_date):%d %b %Y}",
+        )
+
+    if show_events:
+        for row in events.itertuples():
+            figure.add_annotation(
+                x=pd.Timestamp(row.date),
+                y=0,
+                yref="paper",
+                yanchor="bottom",
+                text="▲",
+                showarrow=False,
+                font={"size": 12, "color": style.EVENT_COLOUR},
+                hovertext=f"{pd.Timestamp(row.date):%d %b %Y}: {row.category}, {row.description}",
+            )
+    return figure
+
+
+def _extreme_turn(values: list[float]) -> int | None:
+    """The index of the interior point furthest from the straight line between the ends, if the
+    series turned there (rose then fell, or fell then rose)."""
+    if len(values) < 3:
+        return None
+    first, last = values[0], values[-1]
+    best, best_distance = None, 0.0
+    for index in range(1, len(values) - 1):
+        straight = first + (last - first) * index / (len(values) - 1)
+        distance = abs(values[index] - straight)
+        turned = (values[index] - first) * (values[index] - last) > 0
+        if turned and distance > best_distance:
+            best, best_distance = index, distance
+    span = max(values) - min(values)
+    if best is None or span == 0 or best_distance < 0.25 * span:
+        return None
+    return best
+
+
+def _moved(from_value: float, to_value: float) -> str:
+    if to_value > from_value:
+        return "rose"
+    if to_value < from_value:
+        return "fell"
+    return "stayed"
+
+
+def describe_trajectory(
+    points: pd.DataFrame,
+    *,
+    indicator_name: str,
+    area_name: str,
+    unit: str,
+    decimals: int,
+) -> str:
+    """The chart's text alternative, written from the data it draws."""
+    if points.empty or points["value"].isna().all():
+        return f"No figures for {indicator_name.lower()} in {area_name} in the period chosen."
+
+    def written(value: float) -> str:
+        return format_value(value, unit, decimals)
+
+    own = points[points["role"] == "authority"].dropna(subset=["value"])
+    if own.empty:
+        own = points.dropna(subset=["value"])
+    # Describe the authority's principal series: annual if it has one, else monthly.
+    annual = own[own["period_kind"] != PeriodKind.MONTH]
+    main = annual if not annual.empty else own
+    main = main[main["series"] == main["series"].iloc[0]].sort_values("period_end")
+    values = [float(v) for v in main["value"]]
+    labels = list(main["period_label"])
+    first_label, last_label = labels[0], labels[-1]
+    sentence = (
+        f"Line chart of {indicator_name.lower()}, {area_name}, {first_label} to {last_label}: "
+    )
+    if len(values) == 1:
+        sentence += f"{written(values[0])} in {first_label}"
+    else:
+        turn = _extreme_turn(values)
+        if turn is None:
+            verb = _moved(values[0], values[-1])
+            if verb == "stayed":
+                sentence += f"stayed at {written(values[0])} from {first_label} to {last_label}"
+            else:
+                sentence += (
+                    f"{verb} from {written(values[0])} in {first_label} "
+                    f"to {written(values[-1])} in {last_label}"
+                )
+        else:
+            sentence += (
+                f"{_moved(values[0], values[turn])} from {written(values[0])} in {first_label} "
+                f"to {written(values[turn])} in {labels[turn]}, then "
+                f"{_moved(values[turn], values[-1])} to {written(values[-1])} in {last_label}"
+            )
+    extras = []
+    for role in ("england", "region", "neighbours"):
+        comparator = points[points["role"] == role].dropna(subset=["value"])
+        if comparator.empty:
+            continue
+        latest = comparator.sort_values("period_end").iloc[-1]
+        extras.append(f"{latest['series']} {written(latest['value'])} in {latest['period_label']}")
+    monthly = own[own["period_kind"] == PeriodKind.MONTH]
+    if not annual.empty and not monthly.empty:
+        latest = monthly.sort_values("period_end").iloc[-1]
+        extras.append(
+            f"latest monthly figure {written(latest['value'])} in {latest['period_label']}"
+        )
+    text = sentence + ("; " + "; ".join(extras) if extras else "") + "."
+    return text
+
+
+def trajectory_table(points: pd.DataFrame) -> pd.DataFrame:
+    """What the chart draws, one row per period and one column per series: the data table and
+    the CSV are both made from this frame, so they cannot disagree."""
+    if points.empty:
+        return pd.DataFrame(columns=["Period", "Period end"])
+    ordered = [name for name, _ in _ordered_series(points)]
+    frame = points.copy()
+    frame["cell"] = [
+        value
+        if value is not None and not (isinstance(value, float) and math.isnan(value))
+        else symbol
+        for value, symbol in zip(frame["value"], frame["symbol"], strict=True)
+    ]
+    wide = frame.pivot_table(
+        index=["period_end", "period_label"],
+        columns="series",
+        values="cell",
+        aggfunc="first",
+    )
+    wide = wide.reindex(columns=ordered).reset_index().sort_values(["period_end", "period_label"])
+    wide = wide.rename(columns={"period_label": "Period", "period_end": "Period end"})
+    wide.columns.name = None
+    return wide[["Period", "Period end", *ordered]]

@@ -1,0 +1,109 @@
+"""Comparator statistics, defined once (design brief, section 5). Pure functions, no ORM."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from statistics import mean, median
+
+from indicators.models import Polarity
+
+MEAN = "mean"
+MEDIAN = "median"
+
+
+def neighbour_average(values: Sequence[float], method: str) -> float | None:
+    """Mean (as LAIT) or median (as the outcomes dashboard) of the neighbours that have a figure."""
+    numbers = [v for v in values if v is not None and not math.isnan(v)]
+    if not numbers:
+        return None
+    return median(numbers) if method == MEDIAN else mean(numbers)
+
+
+def _percentile(sorted_values: Sequence[float], fraction: float) -> float:
+    """Linear interpolation between closest ranks (numpy's default), on sorted values."""
+    position = (len(sorted_values) - 1) * fraction
+    lower = math.floor(position)
+    upper = math.ceil(position)
+    if lower == upper:
+        return sorted_values[lower]
+    weight = position - lower
+    return sorted_values[lower] * (1 - weight) + sorted_values[upper] * weight
+
+
+@dataclass(frozen=True)
+class Quartiles:
+    q1: float
+    q2: float
+    q3: float
+
+
+def quartiles(values: Sequence[float]) -> Quartiles | None:
+    numbers = sorted(v for v in values if v is not None and not math.isnan(v))
+    if len(numbers) < 4:
+        return None
+    return Quartiles(
+        _percentile(numbers, 0.25), _percentile(numbers, 0.5), _percentile(numbers, 0.75)
+    )
+
+
+def band(value: float, cut: Quartiles, polarity: str) -> str:
+    """Quartile band: A is the best quarter given the polarity, D the worst; none without one."""
+    if polarity == Polarity.HIGHER_IS_BETTER:
+        if value >= cut.q3:
+            return "A"
+        if value >= cut.q2:
+            return "B"
+        return "C" if value >= cut.q1 else "D"
+    if polarity == Polarity.LOWER_IS_BETTER:
+        if value <= cut.q1:
+            return "A"
+        if value <= cut.q2:
+            return "B"
+        return "C" if value <= cut.q3 else "D"
+    return ""
+
+
+def rank(value: float, values: Sequence[float], polarity: str) -> int | None:
+    """National rank: 1 is best; tied authorities share the lower (better) rank number."""
+    numbers = [v for v in values if v is not None and not math.isnan(v)]
+    if polarity == Polarity.HIGHER_IS_BETTER:
+        return 1 + sum(1 for v in numbers if v > value)
+    if polarity == Polarity.LOWER_IS_BETTER:
+        return 1 + sum(1 for v in numbers if v < value)
+    return None
+
+
+@dataclass(frozen=True)
+class Standing:
+    band: str
+    rank: int | None
+    of: int
+
+
+def standing(value: float, values: Sequence[float], polarity: str) -> Standing | None:
+    """Band and rank of one authority's value among all authorities' values for the period."""
+    if polarity == Polarity.NEITHER:
+        return None
+    cut = quartiles(values)
+    if cut is None:
+        return None
+    numbers = [v for v in values if v is not None and not math.isnan(v)]
+    return Standing(band(value, cut, polarity), rank(value, numbers, polarity), len(numbers))
+
+
+RED, AMBER, GREEN = "red", "amber", "green"
+
+
+def rag(value: float, target: float, tolerance: float, polarity: str) -> str:
+    """Red, amber or green against a milestone: met is green, within tolerance amber."""
+    if polarity == Polarity.HIGHER_IS_BETTER:
+        shortfall = target - value
+    elif polarity == Polarity.LOWER_IS_BETTER:
+        shortfall = value - target
+    else:
+        shortfall = abs(value - target)
+    if shortfall <= 0:
+        return GREEN
+    return AMBER if shortfall <= tolerance else RED
