@@ -258,13 +258,13 @@ def _add_milestones(authority: Authority, headlines: list[Headline], today: date
     for milestone in authority.milestones.filter(due_date__gte=today).order_by("due_date"):
         upcoming.setdefault(milestone.indicator_id, milestone)
     for headline in headlines:
-        milestone = upcoming.get(headline.indicator.pk)
-        if milestone is None or headline.latest.value is None:
+        next_due = upcoming.get(headline.indicator.pk)
+        if next_due is None or headline.latest.value is None:
             continue
         rag = statistics.rag(
-            headline.latest.value, milestone.value, milestone.tolerance, headline.indicator.polarity
+            headline.latest.value, next_due.value, next_due.tolerance, headline.indicator.polarity
         )
-        headline.milestone = MilestoneStatus(milestone, rag)
+        headline.milestone = MilestoneStatus(next_due, rag)
 
 
 def authority_inspections(authority: Authority) -> list[Inspection]:
@@ -415,7 +415,7 @@ def trajectory(
 
     neighbour_set = set(neighbours)
     neighbour_values: dict[tuple, list[float]] = defaultdict(list)
-    neighbour_periods: dict[tuple, dict] = {}
+    neighbour_periods: dict[tuple, object] = {}
     region_name = authority.region.name if authority.region else ""
     for row in rows:
         if (row["source"], row["period_kind"]) not in comparator_keys:

@@ -7,5 +7,17 @@ app_name = "reports"
 urlpatterns = [
     path("", views.home, name="home"),
     path("authorities/<str:gss_code>/", views.authority_detail, name="authority"),
+    path("authorities/<str:gss_code>/trajectory.csv", views.trajectory_csv, name="trajectory_csv"),
+    path("authorities/<str:gss_code>/milestones/new/", views.milestone_form, name="milestone_add"),
+    path(
+        "authorities/<str:gss_code>/milestones/<int:pk>/",
+        views.milestone_form,
+        name="milestone_edit",
+    ),
+    path(
+        "authorities/<str:gss_code>/milestones/<int:pk>/delete/",
+        views.milestone_delete,
+        name="milestone_delete",
+    ),
     path("figures/<int:pk>/source/", views.observation_source, name="observation_source"),
 ]

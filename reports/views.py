@@ -3,19 +3,36 @@
 
 from __future__ import annotations
 
+import csv
+import datetime
+import json
+from dataclasses import dataclass
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
-from django.views.decorators.http import require_GET
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import urlencode
+from django.views.decorators.http import require_GET, require_http_methods
 from django.views.decorators.vary import vary_on_headers
 
-from indicators.models import Source
+from authorities.models import Authority
+from indicators import services
+from indicators.models import Indicator, Milestone, Source
 
-from . import selectors
+from . import charts, presenters, selectors, statistics
+from .forms import MilestoneForm
+
+FIRST_YEAR = 2009
 
 
 def _template(request: HttpRequest, page: str, partial: str) -> str:
-    """The whole page, or just the region htmx asked for."""
-    return f"{page}#{partial}" if getattr(request, "htmx", False) else page
+    """The whole page, or just the region htmx asked for. A history restore gets the page."""
+    htmx = getattr(request, "htmx", None)
+    if htmx and not htmx.history_restore_request:
+        return f"{page}#{partial}"
+    return page
 
 
 @require_GET
@@ -33,19 +50,147 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, _template(request, "reports/home.html", "results"), context)
 
 
+@dataclass
+class ChartOptions:
+    """What the trajectory chart shows; all of it lives in the URL, so the URL is a permalink."""
+
+    indicator: Indicator | None
+    neighbours: str
+    first_year: int | None
+    last_year: int | None
+    show_events: bool
+
+    def query(self, **changes: object) -> str:
+        values: dict[str, str] = {
+            "indicator": self.indicator.code if self.indicator else "",
+            "neighbours": self.neighbours,
+            "from": str(self.first_year or ""),
+            "to": str(self.last_year or ""),
+            "events": "on" if self.show_events else "off",
+        }
+        values.update({key: str(value) for key, value in changes.items()})
+        return urlencode({k: v for k, v in values.items() if v != ""})
+
+
+def _year(text: str | None) -> int | None:
+    if text and text.isdigit() and FIRST_YEAR <= int(text) <= datetime.date.today().year + 5:
+        return int(text)
+    return None
+
+
+def _chart_options(request: HttpRequest, available: list[Indicator]) -> ChartOptions:
+    by_code = {indicator.code: indicator for indicator in available}
+    chosen = by_code.get(request.GET.get("indicator", ""))
+    if chosen is None and available:
+        chosen = available[0]
+    neighbours = request.GET.get("neighbours", statistics.MEAN)
+    if neighbours not in (statistics.MEAN, statistics.MEDIAN):
+        neighbours = statistics.MEAN
+    first_year, last_year = _year(request.GET.get("from")), _year(request.GET.get("to"))
+    if first_year and last_year and first_year > last_year:
+        first_year, last_year = last_year, first_year
+    return ChartOptions(
+        indicator=chosen,
+        neighbours=neighbours,
+        first_year=first_year,
+        last_year=last_year,
+        show_events=request.GET.get("events", "on") != "off",
+    )
+
+
+def _trajectory_context(authority: Authority, options: ChartOptions) -> dict:
+    if options.indicator is None:
+        return {"trajectory": None}
+    indicator = options.indicator
+    data = selectors.trajectory(
+        authority,
+        indicator,
+        neighbours_method=options.neighbours,
+        first_year=options.first_year,
+        last_year=options.last_year,
+    )
+    figure = charts.trajectory_figure(
+        data.points,
+        data.inspections,
+        data.events,
+        data.milestones,
+        title=f"{indicator.name}, {authority.name}",
+        unit=indicator.unit,
+        decimals=indicator.decimals,
+        show_events=options.show_events,
+    )
+    table = charts.trajectory_table(data.points)
+    return {
+        "trajectory": data,
+        "figure": json.loads(figure.to_json()),
+        "alt_text": charts.describe_trajectory(
+            data.points,
+            indicator_name=indicator.name,
+            area_name=authority.name,
+            unit=indicator.unit,
+            decimals=indicator.decimals,
+        ),
+        "table": presenters.trajectory_table(table, data.points, indicator),
+        "evidence": presenters.report_evidence(data.points, indicator),
+        "events_shown": options.show_events and not data.events.empty,
+    }
+
+
 @require_GET
+@vary_on_headers("HX-Request")
 def authority_detail(request: HttpRequest, gss_code: str) -> HttpResponse:
     authority = selectors.get_authority(gss_code)
-    headlines = selectors.authority_headlines(authority)
-    context = {
+    available = selectors.indicators_with_data(authority)
+    options = _chart_options(request, available)
+    context: dict = {
         "authority": authority,
-        "headlines": headlines,
-        "inspections": selectors.authority_inspections(authority),
-        "events": selectors.authority_events(authority),
-        "shows_demo_data": authority.is_demo
-        or any(h.latest.source == Source.DEMO for h in headlines),
+        "options": options,
+        "indicators": available,
+        "years": list(range(FIRST_YEAR, datetime.date.today().year + 1)),
+        **_trajectory_context(authority, options),
     }
+    if getattr(request, "htmx", None) and not request.htmx.history_restore_request:  # type: ignore[attr-defined]
+        context["shows_demo_data"] = authority.is_demo
+        return render(request, "reports/authority.html#trajectory", context)
+    headlines = selectors.authority_headlines(authority, neighbours_method=options.neighbours)
+    context.update(
+        {
+            "headlines": headlines,
+            "inspections": selectors.authority_inspections(authority),
+            "events": selectors.authority_events(authority),
+            "milestones": selectors.authority_milestones(authority),
+            "can_manage_milestones": _can_manage_plan(request, authority),
+            "shows_demo_data": authority.is_demo
+            or any(h.latest.source == Source.DEMO for h in headlines),
+        }
+    )
     return render(request, "reports/authority.html", context)
+
+
+@require_GET
+def trajectory_csv(request: HttpRequest, gss_code: str) -> HttpResponse:
+    """Exactly what the chart draws, as CSV: the same frame the data table is made from."""
+    authority = selectors.get_authority(gss_code)
+    options = _chart_options(request, selectors.indicators_with_data(authority))
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    if options.indicator is None:
+        response.write("Period,Period end\r\n")
+        return response
+    data = selectors.trajectory(
+        authority,
+        options.indicator,
+        neighbours_method=options.neighbours,
+        first_year=options.first_year,
+        last_year=options.last_year,
+    )
+    table = charts.trajectory_table(data.points)
+    filename = f"{authority.gss_code}-{options.indicator.code}.csv"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    writer = csv.writer(response)
+    writer.writerow(table.columns)
+    for row in presenters.csv_rows(table):
+        writer.writerow(row)
+    return response
 
 
 @require_GET
@@ -57,3 +202,69 @@ def observation_source(request: HttpRequest, pk: int) -> HttpResponse:
         "shows_demo_data": observation.source == Source.DEMO,
     }
     return render(request, "reports/observation_source.html", context)
+
+
+# --- milestones -------------------------------------------------------------------------------
+
+
+def _can_manage_plan(request: HttpRequest, authority: Authority) -> bool:
+    """Who may change an authority's improvement plan. Staff users, until roles exist."""
+    user = request.user
+    return bool(user.is_authenticated and user.is_staff)
+
+
+def _require_plan_manager(request: HttpRequest, authority: Authority) -> None:
+    if not _can_manage_plan(request, authority):
+        raise PermissionDenied("Only people who manage this authority's plan can change it")
+
+
+def _milestones_url(authority: Authority) -> str:
+    return reverse("reports:authority", args=[authority.gss_code]) + "#milestones"
+
+
+@require_http_methods(["GET", "POST"])
+def milestone_form(request: HttpRequest, gss_code: str, pk: int | None = None) -> HttpResponse:
+    authority = selectors.get_authority(gss_code)
+    if not request.user.is_authenticated:
+        return redirect(f"{reverse('admin:login')}?{urlencode({'next': request.get_full_path()})}")
+    _require_plan_manager(request, authority)
+    milestone = get_object_or_404(Milestone, pk=pk, authority=authority) if pk else None
+    form = MilestoneForm(request.POST or None, instance=milestone, authority=authority)
+    if request.method == "POST" and form.is_valid():
+        saved = services.save_milestone(
+            authority=authority,
+            indicator=form.cleaned_data["indicator"],
+            due_date=form.cleaned_data["due_date"],
+            value=form.cleaned_data["value"],
+            tolerance=form.cleaned_data["tolerance"],
+            note=form.cleaned_data["note"],
+            user=request.user,
+            milestone=milestone,
+        )
+        verb = "changed" if milestone else "added"
+        messages.success(
+            request,
+            f"Milestone {verb}: {saved.indicator.name.lower()} {saved.value:g} "
+            f"by {saved.due_date:%d %B %Y}",
+        )
+        return redirect(_milestones_url(authority))
+    context = {"authority": authority, "form": form, "milestone": milestone}
+    return render(request, "reports/milestone_form.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def milestone_delete(request: HttpRequest, gss_code: str, pk: int) -> HttpResponse:
+    authority = selectors.get_authority(gss_code)
+    if not request.user.is_authenticated:
+        return redirect(f"{reverse('admin:login')}?{urlencode({'next': request.get_full_path()})}")
+    _require_plan_manager(request, authority)
+    milestone = get_object_or_404(
+        Milestone.objects.select_related("indicator"), pk=pk, authority=authority
+    )
+    if request.method == "POST":
+        services.delete_milestone(milestone=milestone)
+        messages.success(request, f"Milestone removed: {milestone.indicator.name.lower()}")
+        return redirect(_milestones_url(authority))
+    return render(
+        request, "reports/milestone_delete.html", {"authority": authority, "milestone": milestone}
+    )

@@ -43,3 +43,21 @@ def change_words(change: float, indicator: Indicator) -> str:
     from reports.formatting import format_change
 
     return format_change(change, indicator.unit, indicator.decimals)
+
+
+@register.simple_tag
+def chart_query(options, **changes) -> str:
+    """The chart's query string with some options changed: links keep the whole view."""
+    return options.query(**changes)
+
+
+RAG_TAG_COLOURS = {
+    "green": "govuk-tag--green",
+    "amber": "govuk-tag--yellow",
+    "red": "govuk-tag--red",
+}
+
+
+@register.filter
+def rag_tag_class(rag: str) -> str:
+    return RAG_TAG_COLOURS.get(rag, "govuk-tag--grey")

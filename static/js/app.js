@@ -1,6 +1,7 @@
-// Trajectory's one script of its own. Loaded as a module after GOV.UK Frontend.
-// Figures travel as JSON in <script type="application/json" data-chart>; we draw them with
-// plotly.js when a page or an htmx swap brings them in, and purge them before they are swapped out.
+// Trajectory's one script of its own, loaded as a module after htmx and plotly.js.
+// Figures travel as JSON in <script type="application/json">; an element with data-figure names
+// the script that holds its figure. We draw figures when a page or an htmx swap brings them in,
+// and purge them before htmx swaps them out.
 import { initAll } from "../vendor/govuk/govuk-frontend.min.js";
 
 document.body.classList.add("govuk-frontend-supported");
@@ -8,9 +9,11 @@ initAll();
 
 function drawCharts(root) {
   if (typeof window.Plotly === "undefined") return;
-  root.querySelectorAll("script[type='application/json'][data-chart]").forEach((source) => {
-    const target = document.getElementById(source.dataset.chart);
-    if (!target || target.dataset.drawn === "true") return;
+  const targets = root.matches && root.matches("[data-figure]") ? [root] : [];
+  targets.push(...root.querySelectorAll("[data-figure]"));
+  targets.forEach((target) => {
+    const source = document.getElementById(target.dataset.figure);
+    if (!source || target.dataset.drawn === "true") return;
     const figure = JSON.parse(source.textContent);
     const config = Object.assign({ responsive: true, displaylogo: false }, figure.config || {});
     window.Plotly.newPlot(target, figure.data, figure.layout, config);
@@ -19,7 +22,7 @@ function drawCharts(root) {
 }
 
 function purgeCharts(root) {
-  if (typeof window.Plotly === "undefined") return;
+  if (typeof window.Plotly === "undefined" || !root) return;
   root.querySelectorAll("[data-drawn='true']").forEach((element) => window.Plotly.purge(element));
 }
 

@@ -125,7 +125,7 @@ def test_milestones_are_a_planned_line_from_the_last_actual(wakefield_agency):
         ]
     )
     figure = build(wakefield_agency, milestones=milestones)
-    planned = [t for t in figure.data if t.name == "Milestones (planned)"][0]
+    planned = next(t for t in figure.data if t.name == "Milestones (planned)")
     assert list(planned.y) == [15.2, 12.0, 10.0]
 
 
