@@ -31,3 +31,33 @@ class MilestoneAdmin(admin.ModelAdmin):
     list_display = ["authority", "indicator", "due_date", "value", "tolerance"]
     search_fields = ["authority__name", "indicator__code"]
     list_select_related = ["authority", "indicator"]
+
+
+# Report evidence: the documents figures were read from, and the figures with their citations.
+from .models import Document, Evidence  # noqa: E402
+
+
+@admin.register(Document)
+class DocumentAdmin(admin.ModelAdmin):
+    list_display = ["file_name", "title", "authority", "kind", "published_date"]
+    list_filter = ["kind"]
+    search_fields = ["file_name", "title", "authority__name"]
+    list_select_related = ["authority"]
+
+
+@admin.register(Evidence)
+class EvidenceAdmin(admin.ModelAdmin):
+    list_display = [
+        "authority",
+        "indicator_name",
+        "period_label",
+        "value",
+        "value_text",
+        "unit",
+        "comparator",
+        "document",
+    ]
+    list_filter = ["document", "comparator", "indicator"]
+    search_fields = ["authority__name", "indicator_name", "quote"]
+    list_select_related = ["authority", "document"]
+    raw_id_fields = ["observation"]

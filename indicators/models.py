@@ -6,7 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-from authorities.models import Authority
+from authorities.models import Authority, DatePrecision
 
 
 class Unit(models.TextChoices):
@@ -257,3 +257,89 @@ class Milestone(models.Model):
 
     def __str__(self) -> str:
         return f"{self.authority} {self.indicator.code} {self.value} by {self.due_date}"
+
+
+class Document(models.Model):
+    """A report that figures and events were read out of: a commissioner's report, an inspection."""
+
+    file_name = models.CharField(max_length=200, unique=True)
+    title = models.CharField(max_length=300)
+    authority = models.ForeignKey(
+        Authority, on_delete=models.SET_NULL, null=True, blank=True, related_name="documents"
+    )
+    gss_code = models.CharField("GSS code", max_length=9, blank=True)
+    kind = models.CharField(
+        max_length=40,
+        blank=True,
+        help_text="For example commissioner_report, ofsted_inspection_report.",
+    )
+    published_date = models.DateField(null=True, blank=True)
+    published_precision = models.CharField(
+        max_length=16, choices=DatePrecision.choices, blank=True, help_text="How exact the date is."
+    )
+    author = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["published_date", "file_name"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Evidence(models.Model):
+    """A figure as a report printed it, with its citation; dated or not, mapped or not.
+
+    When the figure is dated, is the authority's own (no comparator) and maps onto a catalogue
+    indicator, it also became an ``Observation`` with source "report evidence", linked here.
+    """
+
+    authority = models.ForeignKey(Authority, on_delete=models.CASCADE, related_name="evidence")
+    area_name = models.CharField(
+        max_length=100,
+        blank=True,
+        help_text="The area the figure describes as the report words it (the authority, England, "
+        "statistical neighbours, ...).",
+    )
+    indicator = models.ForeignKey(
+        Indicator,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="evidence",
+        help_text="The catalogue indicator the figure maps onto, if any.",
+    )
+    indicator_name = models.CharField(
+        max_length=120, help_text="The indicator as the report has it."
+    )
+    period_label = models.CharField(max_length=200, help_text="The period as the report words it.")
+    period_start = models.DateField(null=True, blank=True)
+    period_precision = models.CharField(max_length=16, choices=DatePrecision.choices, blank=True)
+    value = models.FloatField(null=True, blank=True)
+    value_text = models.CharField(
+        max_length=100, blank=True, help_text="The value as printed, when it is not a number."
+    )
+    unit = models.CharField(max_length=40, blank=True)
+    comparator = models.CharField(
+        max_length=100, blank=True, help_text="Blank for the authority's own figure."
+    )
+    document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="evidence")
+    section = models.CharField(max_length=300, blank=True)
+    quote = models.TextField()
+    observation = models.ForeignKey(
+        Observation,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="evidence",
+        help_text="The observation this dated figure became.",
+    )
+
+    class Meta:
+        ordering = ["authority", "indicator_name", "period_start"]
+        verbose_name_plural = "evidence"
+        indexes = [models.Index(fields=["authority", "indicator"], name="evidence_by_indicator")]
+
+    def __str__(self) -> str:
+        shown = self.value_text if self.value is None else self.value
+        area = self.area_name or self.authority
+        return f"{area} {self.indicator_name} {self.period_label}: {shown}"

@@ -42,11 +42,14 @@ def value_format(unit: str, decimals: int) -> str:
 
 def base_layout(title: str, unit: str) -> dict:
     return {
-        "title": {"text": title, "x": 0, "xanchor": "left", "font": {"size": 18}},
+        # The page's heading names the chart; the top margin is kept for inspection labels.
+        "title": {"text": title, "x": 0, "xanchor": "left", "font": {"size": 16}}
+        if title
+        else None,
         "font": {"family": FONT, "color": TEXT, "size": 14},
         "paper_bgcolor": "#ffffff",
         "plot_bgcolor": "#ffffff",
-        "margin": {"l": 60, "r": 20, "t": 80, "b": 60},
+        "margin": {"l": 60, "r": 30, "t": 90, "b": 60},
         "hovermode": "closest",
         "legend": {"orientation": "h", "y": -0.15, "x": 0},
         "xaxis": {"type": "date", "gridcolor": GRID, "linecolor": TEXT, "ticks": "outside"},

@@ -198,7 +198,8 @@ def authority_headlines(
         change = None
         direction = ""
         if previous is not None and latest.value is not None and previous.value is not None:
-            change = latest.value - previous.value
+            # Judge the change as the page writes it: one that rounds to nothing is no change.
+            change = round(latest.value - previous.value, latest.indicator.decimals)
             direction = judge_direction(change, latest.indicator.polarity)
         headlines.append(Headline(latest.indicator, latest, previous, change, direction))
 
@@ -519,3 +520,40 @@ def indicators_with_data(authority: Authority) -> list[Indicator]:
     """Indicators the authority has any figure for, in catalogue order."""
     codes = Observation.objects.filter(area_code=authority.gss_code).values("indicator_id")
     return list(Indicator.objects.filter(pk__in=codes))
+
+
+# --- report evidence ------------------------------------------------------------------------
+
+
+@dataclass
+class DocumentEvidence:
+    document: object
+    figures: list = field(default_factory=list)
+    events: list = field(default_factory=list)
+
+
+def authority_evidence(authority: Authority) -> list[DocumentEvidence]:
+    """The authority's report figures and events, grouped by the document they were read from.
+
+    Three queries, whatever the number of documents or figures.
+    """
+    from indicators.models import Document, Evidence
+
+    figures = (
+        Evidence.objects.filter(authority=authority)
+        .select_related("document", "indicator", "observation")
+        .order_by("document__published_date", "document__file_name", "period_start", "pk")
+    )
+    groups: dict[str, DocumentEvidence] = {}
+    for figure in figures:
+        group = groups.setdefault(figure.document.file_name, DocumentEvidence(figure.document))
+        group.figures.append(figure)
+    events = authority.events.exclude(document="").order_by("date")
+    documents = {d.file_name: d for d in Document.objects.filter(authority=authority)}
+    for event in events:
+        document = documents.get(event.document)
+        key = event.document
+        if key not in groups:
+            groups[key] = DocumentEvidence(document or event.document)
+        groups[key].events.append(event)
+    return list(groups.values())

@@ -19,5 +19,6 @@ urlpatterns = [
         views.milestone_delete,
         name="milestone_delete",
     ),
+    path("authorities/<str:gss_code>/evidence/", views.authority_evidence, name="evidence"),
     path("figures/<int:pk>/source/", views.observation_source, name="observation_source"),
 ]

@@ -114,7 +114,7 @@ def _trajectory_context(authority: Authority, options: ChartOptions) -> dict:
         data.inspections,
         data.events,
         data.milestones,
-        title=f"{indicator.name}, {authority.name}",
+        title="",
         unit=indicator.unit,
         decimals=indicator.decimals,
         show_events=options.show_events,
@@ -191,6 +191,17 @@ def trajectory_csv(request: HttpRequest, gss_code: str) -> HttpResponse:
     for row in presenters.csv_rows(table):
         writer.writerow(row)
     return response
+
+
+@require_GET
+def authority_evidence(request: HttpRequest, gss_code: str) -> HttpResponse:
+    authority = selectors.get_authority(gss_code)
+    context = {
+        "authority": authority,
+        "documents": selectors.authority_evidence(authority),
+        "shows_demo_data": authority.is_demo,
+    }
+    return render(request, "reports/evidence.html", context)
 
 
 @require_GET

@@ -61,3 +61,31 @@ RAG_TAG_COLOURS = {
 @register.filter
 def rag_tag_class(rag: str) -> str:
     return RAG_TAG_COLOURS.get(rag, "govuk-tag--grey")
+
+
+EVIDENCE_UNIT_WORDS = {
+    "fte": "FTE",
+    "cases_per_worker": "cases per worker",
+    "days": "days",
+    "weeks": "weeks",
+    "months": "months",
+    "rate_per_10k": "per 10,000",
+    "rate_per_10k_inferred": "per 10,000",
+    "sq_km": "km²",
+    "days_per_week": "days a week",
+    "hours_per_week": "hours a week",
+}
+
+
+@register.filter
+def evidence_value(evidence) -> str:
+    """A report figure written with its unit as the report gives it."""
+    if evidence.value is None:
+        return evidence.value_text or "No figure"
+    number = f"{evidence.value:,.2f}".rstrip("0").rstrip(".")
+    if evidence.unit in ("pct", "percent", "%"):
+        return f"{number}%"
+    if evidence.unit == "gbp":
+        return f"£{number}"
+    words = EVIDENCE_UNIT_WORDS.get(evidence.unit, "")
+    return f"{number} {words}".strip()

@@ -1,0 +1,236 @@
+"""What the importers share: reading CSV files and workbooks, finding authorities by code or name.
+
+Everything here reads; nothing writes. Problems are returned or raised as
+``indicators.importing.RowError`` / ``ImportFailed`` so that a command can report them all by
+file, row and column.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime
+import re
+import unicodedata
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from authorities.models import KIND_BY_GSS_PREFIX, Authority, DatePrecision
+from indicators.importing import ImportFailed, RowError
+
+GSS_CODE = re.compile(r"^E\d{8}$")
+DFE_CODE = re.compile(r"^\d{3}$")
+# Children's services are run by upper-tier authorities only (data README).
+AUTHORITY_GSS_PREFIXES = tuple(KIND_BY_GSS_PREFIX)
+
+
+def is_authority_gss_code(code: str) -> bool:
+    return bool(GSS_CODE.match(code)) and code[:3] in AUTHORITY_GSS_PREFIXES
+
+
+# --- names -------------------------------------------------------------------------------------
+
+# Whole names that publishers spell differently, after the general rules below.
+_NAME_ALIASES = {
+    "hull": "kingston upon hull",
+    "county durham": "durham",
+    "bristol city": "bristol",
+}
+_NAME_PREFIXES = ("the ", "london borough of ", "royal borough of ", "city of ", "county of ")
+_NAME_SUFFIXES = (
+    " metropolitan borough council",
+    " county council",
+    " city council",
+    " borough council",
+    " council",
+    " borough",
+    " city of",
+    " county of",
+)
+
+
+def normalise_name(name: str) -> str:
+    """A key under which the spellings of one authority's name agree.
+
+    "Kingston upon Hull, City of", "Kingston Upon Hull" and "Hull" agree; so do "Bedford Borough"
+    and "Bedford", "St. Helens" and "St Helens", "Telford & Wrekin" and "Telford and Wrekin",
+    "Bristol, City of" and "Bristol", "County Durham" and "Durham".
+    """
+    text = unicodedata.normalize("NFKC", name).lower().replace("&", " and ")
+    text = re.sub(r"[^a-z0-9]+", " ", text)
+    text = " ".join(text.split())
+    changed = True
+    while changed:
+        changed = False
+        for prefix in _NAME_PREFIXES:
+            if text.startswith(prefix) and len(text) > len(prefix):
+                text, changed = text[len(prefix) :], True
+        for suffix in _NAME_SUFFIXES:
+            if text.endswith(suffix) and len(text) > len(suffix):
+                text, changed = text[: -len(suffix)], True
+    return _NAME_ALIASES.get(text, text)
+
+
+def normalise_header(text: Any) -> str:
+    """A header cell as a comparable key: case, line breaks, runs of spaces and quotes ignored."""
+    value = unicodedata.normalize("NFKC", str(text or "")).replace("\u2019", "'")
+    return " ".join(value.split()).lower()
+
+
+# --- authorities -------------------------------------------------------------------------------
+
+
+class AuthorityIndex:
+    """Every authority in the database, found by GSS code, DfE code or normalised name.
+
+    Built with one query. Authorities created during an import are added with ``add`` so that
+    later rows find them too.
+    """
+
+    def __init__(self, authorities: Iterable[Authority]):
+        self.by_gss: dict[str, Authority] = {}
+        self.by_dfe: dict[str, Authority] = {}
+        self._by_name: dict[str, list[Authority]] = {}
+        for authority in authorities:
+            self.add(authority)
+
+    @classmethod
+    def load(cls) -> AuthorityIndex:
+        return cls(Authority.objects.all())
+
+    def add(self, authority: Authority) -> None:
+        self.by_gss[authority.gss_code] = authority
+        if authority.dfe_code:
+            self.by_dfe[authority.dfe_code] = authority
+        self._by_name.setdefault(normalise_name(authority.name), []).append(authority)
+
+    def named(self, name: str) -> list[Authority]:
+        return list(self._by_name.get(normalise_name(name), []))
+
+
+# --- CSV files ---------------------------------------------------------------------------------
+
+
+@dataclass
+class CsvTable:
+    file: str
+    columns: list[str]
+    # (row number as a spreadsheet shows it, the header being row 1; values by column, stripped)
+    rows: list[tuple[int, dict[str, str]]]
+
+
+def read_csv(path: Path, *, required: Sequence[str], label: str | None = None) -> CsvTable:
+    """Read a CSV file with a header row; raise ImportFailed if its layout is not as expected.
+
+    Accepts a UTF-8 byte order mark and spaces around header names. A row with fewer or more
+    fields than the header (a truncated or broken file) is an error naming that row.
+    """
+    name = label or path.name
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise ImportFailed([RowError(name, None, None, "file not found")]) from None
+    except UnicodeDecodeError as error:
+        message = f"not UTF-8 text (byte {error.start}): is this the right file?"
+        raise ImportFailed([RowError(name, None, None, message)]) from None
+    except OSError as error:
+        raise ImportFailed([RowError(name, None, None, f"cannot read: {error}")]) from None
+    reader = csv.reader(text.splitlines(keepends=True), strict=True)
+    errors: list[RowError] = []
+    rows: list[tuple[int, dict[str, str]]] = []
+    try:
+        header = [cell.strip() for cell in next(reader)]
+    except StopIteration:
+        raise ImportFailed([RowError(name, None, None, "the file is empty")]) from None
+    except csv.Error as error:
+        raise ImportFailed([RowError(name, 1, None, f"unreadable header: {error}")]) from None
+    missing = [column for column in required if column not in header]
+    if missing:
+        found = ", ".join(repr(column) for column in header if column) or "nothing"
+        errors.extend(
+            RowError(name, 1, column, f"required column is missing (the header has {found})")
+            for column in missing
+        )
+        raise ImportFailed(errors)
+    row_number = 1
+    while True:
+        row_number += 1
+        try:
+            cells = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as error:
+            errors.append(
+                RowError(
+                    name, row_number, None, f"unreadable row ({error}): is the file cut short?"
+                )
+            )
+            break
+        if not any(cell.strip() for cell in cells):
+            continue
+        if len(cells) != len(header):
+            errors.append(
+                RowError(
+                    name,
+                    row_number,
+                    None,
+                    f"{len(cells)} fields where the header has {len(header)}: "
+                    "is the file cut short or a quote left open?",
+                )
+            )
+            continue
+        rows.append((row_number, {h: c.strip() for h, c in zip(header, cells, strict=True)}))
+    if errors:
+        raise ImportFailed(errors)
+    return CsvTable(file=name, columns=header, rows=rows)
+
+
+# --- dates -------------------------------------------------------------------------------------
+
+_ISO_DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+
+
+def parse_iso_date(text: str) -> tuple[datetime.date, str] | None:
+    """'2018', '2018-09' or '2018-09-30' as (first day, precision); None if not such a date."""
+    match = _ISO_DATE.match(text.strip())
+    if not match:
+        return None
+    year, month, day = match.groups()
+    try:
+        date = datetime.date(int(year), int(month or 1), int(day or 1))
+    except ValueError:
+        return None
+    if day:
+        return date, DatePrecision.DAY
+    if month:
+        return date, DatePrecision.MONTH
+    return date, DatePrecision.YEAR
+
+
+_CELL_DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y", "%d %B %Y", "%d %b %Y")
+
+
+def cell_date(value: Any) -> datetime.date | None:
+    """A workbook cell as a date: a date cell, or text in a common date format; else None."""
+    if isinstance(value, datetime.datetime):
+        return value.date()
+    if isinstance(value, datetime.date):
+        return value
+    if isinstance(value, str):
+        text = value.strip()
+        for fmt in _CELL_DATE_FORMATS:
+            try:
+                return datetime.datetime.strptime(text, fmt).date()
+            except ValueError:
+                continue
+    return None
+
+
+def cell_text(value: Any) -> str:
+    """A workbook cell as stripped text ('' for empty cells)."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()

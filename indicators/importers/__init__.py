@@ -1,0 +1,1 @@
+"""Importers of published files. Each validates every row first, then writes all or nothing."""

@@ -1,0 +1,33 @@
+"""manage.py import_evidence [DIR]: figures and events read out of the founding reports."""
+
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from indicators.importers.evidence import DEFAULT_DIRECTORY, import_evidence
+from indicators.importing import ImportFailed
+
+
+class Command(BaseCommand):
+    help = (
+        "Import report evidence: documents.csv, evidence.csv and events.csv from DIR (by "
+        "default the copy shipped in indicators/data/reports). Dated figures that map onto a "
+        "catalogue indicator also become observations. All or nothing; running it again "
+        "changes nothing."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "directory",
+            nargs="?",
+            type=Path,
+            default=DEFAULT_DIRECTORY,
+            help="the folder holding the three CSV files (default: the shipped copy)",
+        )
+
+    def handle(self, *args: object, directory: Path, **options: object) -> None:
+        try:
+            report = import_evidence(directory)
+        except ImportFailed as failure:
+            raise CommandError(f"Nothing was imported.\n{failure.summary()}") from failure
+        self.stdout.write(str(report))
