@@ -50,6 +50,14 @@ def _ordered_series(points: pd.DataFrame) -> list[tuple[str, pd.DataFrame]]:
     return sorted(groups, key=lambda item: ROLE_ORDER.get(item[1]["role"].iloc[0], 9))
 
 
+AXIS_PADDING = pd.Timedelta(days=120)
+
+
+def _between(dates: pd.Series, start: pd.Timestamp, end: pd.Timestamp) -> pd.Series:
+    stamps = pd.to_datetime(dates)
+    return (stamps >= start) & (stamps <= end)
+
+
 def trajectory_figure(
     points: pd.DataFrame,
     inspections: pd.DataFrame,
@@ -68,6 +76,16 @@ def trajectory_figure(
     figure = go.Figure()
     figure.update_layout(**style.base_layout(title, unit))
     hover_value = style.value_format(unit, decimals)
+
+    # The time axis spans the figures (and milestones); inspections and events outside it would
+    # only stretch it, so they are left to the timeline below the chart.
+    drawn = pd.to_datetime(points.dropna(subset=["value"])["period_end"])
+    if not milestones.empty:
+        drawn = pd.concat([drawn, pd.to_datetime(milestones["due_date"])])
+    start, end = drawn.min() - AXIS_PADDING, drawn.max() + AXIS_PADDING
+    figure.update_xaxes(range=[start, end])
+    inspections = inspections[_between(inspections["date"], start, end)]
+    events = events[_between(events["date"], start, end)]
 
     for name, series in _ordered_series(points):
         role = series["role"].iloc[0]

@@ -179,3 +179,24 @@ def test_table_has_a_row_per_period_and_keeps_symbols(wakefield_agency):
     row_2020 = table[table["Period"] == "2020"].iloc[0]
     assert row_2020["Wakefield (annual, official statistics)"] == "x"
     assert table[table["Period"] == "2025"].iloc[0]["England"] == 13.0
+
+
+def test_inspections_and_events_outside_the_figures_do_not_stretch_the_axis(wakefield_agency):
+    inspections = pd.DataFrame(
+        [
+            {
+                "date": datetime.date(2011, 3, 1),
+                "start_date": datetime.date(2011, 1, 1),
+                "framework": "SLAC",
+                "kind": "Full inspection",
+                "grade": "Adequate",
+            }
+        ]
+    )
+    events = pd.DataFrame(
+        [{"date": datetime.date(1998, 4, 1), "category": "Context", "description": "Formed"}]
+    )
+    figure = build(wakefield_agency, inspections=inspections, events=events)
+    assert figure.layout.annotations == ()
+    start, end = figure.layout.xaxis.range
+    assert pd.Timestamp(start).year == 2017 and pd.Timestamp(end).year == 2026
