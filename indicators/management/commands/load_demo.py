@@ -1,0 +1,54 @@
+"""Replace the demo data with a deterministic, clearly fictional data set."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from indicators.demo import (
+    DEFAULT_AUTHORITIES,
+    DEFAULT_MONTHS,
+    DEFAULT_SEED,
+    load_demo,
+)
+
+
+class Command(BaseCommand):
+    help = (
+        "Replace the demo data (is_demo / source demo) with simulated regions, authorities, "
+        "inspections, events, milestones, monthly returns and observations. Deterministic for "
+        "a given seed and size; never touches official data."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--seed", type=int, default=DEFAULT_SEED, help="Random seed.")
+        parser.add_argument(
+            "--authorities",
+            type=int,
+            default=DEFAULT_AUTHORITIES,
+            help=f"Number of fictional authorities (default {DEFAULT_AUTHORITIES}).",
+        )
+        parser.add_argument(
+            "--months",
+            type=int,
+            default=DEFAULT_MONTHS,
+            help=f"Months of monthly figures, ending last month (default {DEFAULT_MONTHS}).",
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        try:
+            summary = load_demo(
+                seed=options["seed"], authorities=options["authorities"], months=options["months"]
+            )
+        except ValueError as error:
+            raise CommandError(str(error)) from error
+        for line in summary.lines():
+            self.stdout.write(line)
+        self.stdout.write(f"Done in {summary.seconds:.1f} s.")
+        self.stdout.write(
+            self.style.WARNING(
+                "These data are simulated for demonstration: every region, authority, figure, "
+                "inspection and event is invented."
+            )
+        )
