@@ -25,6 +25,7 @@ frontend: static/build/trajectory.css
 demo: venv frontend
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py load_demo $(DEMO_ARGS)
+	$(BIN)/python manage.py import_evidence
 	@if [ -n "$(OFFICIAL_DATA)" ]; then $(BIN)/python manage.py import_official "$(OFFICIAL_DATA)"; fi
 
 run: demo

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import export_views, views
 
 app_name = "reports"
 
@@ -20,5 +20,6 @@ urlpatterns = [
         name="milestone_delete",
     ),
     path("authorities/<str:gss_code>/evidence/", views.authority_evidence, name="evidence"),
+    path("data/observations.csv", export_views.observations_csv, name="observations_csv"),
     path("figures/<int:pk>/source/", views.observation_source, name="observation_source"),
 ]
