@@ -7,7 +7,6 @@ import datetime
 import io
 
 import pytest
-from django.contrib.auth import get_user_model
 from django.urls import reverse
 
 from authorities.models import Authority, Region
