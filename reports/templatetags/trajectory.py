@@ -89,3 +89,10 @@ def evidence_value(evidence) -> str:
         return f"£{number}"
     words = EVIDENCE_UNIT_WORDS.get(evidence.unit, "")
     return f"{number} {words}".strip()
+
+
+@register.filter
+def humanise(code: str) -> str:
+    """An identifier such as 'la_childrens_homes_count' as words."""
+    words = code.replace("_", " ").strip()
+    return words[:1].upper() + words[1:]

@@ -53,7 +53,7 @@ def test_evidence_page_lists_figures_and_events_with_citations(client):
 
     assert response.status_code == 200
     assert "Commissioner&#x27;s report, Wakefield" in html
-    assert "there were 12 unallocated cases" in html and "Section 7.3" in html
+    assert "there were 12 unallocated cases" in html and "Section: 7.3" in html
     assert "Not dated" in html and "caseloads of 31" in html
     assert "a commissioner was appointed" in html
     assert len(queries) <= 5
