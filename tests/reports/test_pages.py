@@ -156,6 +156,8 @@ def test_authority_page_lists_inspections_and_events(client):
         start_date=datetime.date(2018, 6, 4),
         overall_grade=Grade.INADEQUATE,
         sub_judgements={"Children in care": "Inadequate"},
+        source="LA_Inspection_Outcomes_as_at_31_March_2025.ods, sheet ILACS",
+        source_row=321,
     )
     InspectionFactory(
         authority=authority,
@@ -174,6 +176,7 @@ def test_authority_page_lists_inspections_and_events(client):
 
     assert "Inadequate" in html and "Monitoring visit" in html and "Not graded" in html
     assert "Children in care" in html
+    assert "LA_Inspection_Outcomes_as_at_31_March_2025.ods, sheet ILACS, row 321" in html
     assert "Commissioner appointed" in html and "appointed a commissioner" in html
 
 
