@@ -7,7 +7,10 @@ PORT ?= 8000
 DEMO_ARGS ?=
 OFFICIAL_DATA ?=
 
-.PHONY: run test lint format bench frontend venv demo clean
+BENCH_DB ?= postgres://postgres@127.0.0.1:5432/trajectory_bench
+BENCH_ARGS ?=
+
+.PHONY: run test lint format bench bench-sqlite frontend venv demo clean
 
 $(BIN)/.installed: pyproject.toml requirements.lock
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -42,6 +45,19 @@ lint: venv
 format: venv
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
+
+# The benchmark runs in a database of its own: never the one `make run` uses.
+bench: venv frontend
+	-createdb -h 127.0.0.1 -U postgres trajectory_bench 2>/dev/null
+	DATABASE_URL=$(BENCH_DB) DJANGO_DEBUG=0 DJANGO_ALLOWED_HOSTS=127.0.0.1 \
+	  sh -c '$(BIN)/python manage.py migrate --noinput -v0 && \
+	  $(BIN)/python manage.py benchmark $(if $(wildcard ../shared/data/official),--official ../shared/data/official) $(BENCH_ARGS)'
+
+bench-sqlite: venv frontend
+	rm -f /tmp/trajectory-bench.sqlite3
+	DATABASE_URL=sqlite:////tmp/trajectory-bench.sqlite3 DJANGO_DEBUG=0 DJANGO_ALLOWED_HOSTS=127.0.0.1 \
+	  sh -c '$(BIN)/python manage.py migrate --noinput -v0 && \
+	  $(BIN)/python manage.py benchmark $(if $(wildcard ../shared/data/official),--official ../shared/data/official) --output bench-results-sqlite.json $(BENCH_ARGS)'
 
 clean:
 	rm -rf $(VENV) node_modules static/vendor static/build db.sqlite3

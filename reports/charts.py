@@ -15,25 +15,21 @@ from .formatting import format_value
 
 def empty_figure(message: str) -> go.Figure:
     """The explicit empty state: a blank chart that says why it is blank."""
-    figure = go.Figure()
     layout = style.base_layout("", "")
     layout["xaxis"] = {"visible": False}
     layout["yaxis"] = {"visible": False}
-    figure.update_layout(
-        **layout,
-        annotations=[
-            {
-                "text": message,
-                "xref": "paper",
-                "yref": "paper",
-                "x": 0.5,
-                "y": 0.5,
-                "showarrow": False,
-                "font": {"size": 16},
-            }
-        ],
-    )
-    return figure
+    layout["annotations"] = [
+        {
+            "text": message,
+            "xref": "paper",
+            "yref": "paper",
+            "x": 0.5,
+            "y": 0.5,
+            "showarrow": False,
+            "font": {"size": 16},
+        }
+    ]
+    return style.build_figure([], layout)
 
 
 def _style_for(role: str, period_kind: str) -> dict:
@@ -58,6 +54,15 @@ def _between(dates: pd.Series, start: pd.Timestamp, end: pd.Timestamp) -> pd.Ser
     return (stamps >= start) & (stamps <= end)
 
 
+def _values(series: pd.Series) -> list[float | None]:
+    """Numbers for plotly, with gaps (None) where a symbol stands instead of a figure."""
+    return [None if pd.isna(v) else float(v) for v in series]
+
+
+def _dates(series: pd.Series) -> list[str]:
+    return [pd.Timestamp(d).strftime("%Y-%m-%d") for d in series]
+
+
 def trajectory_figure(
     points: pd.DataFrame,
     inspections: pd.DataFrame,
@@ -73,9 +78,11 @@ def trajectory_figure(
     evidence as points, inspections and events as dated markers, milestones as a planned line."""
     if points.empty or points["value"].isna().all():
         return empty_figure("No figures for this indicator in the period chosen")
-    figure = go.Figure()
-    figure.update_layout(**style.base_layout(title, unit))
+    layout = style.base_layout(title, unit)
     hover_value = style.value_format(unit, decimals)
+    traces: list[dict] = []
+    shapes: list[dict] = []
+    annotations: list[dict] = []
 
     # The time axis spans the figures (and milestones); inspections and events outside it would
     # only stretch it, so they are left to the timeline below the chart.
@@ -83,91 +90,106 @@ def trajectory_figure(
     if not milestones.empty:
         drawn = pd.concat([drawn, pd.to_datetime(milestones["due_date"])])
     start, end = drawn.min() - AXIS_PADDING, drawn.max() + AXIS_PADDING
-    figure.update_xaxes(range=[start, end])
+    layout["xaxis"]["range"] = [start.strftime("%Y-%m-%d"), end.strftime("%Y-%m-%d")]
     inspections = inspections[_between(inspections["date"], start, end)]
     events = events[_between(events["date"], start, end)]
 
     for name, series in _ordered_series(points):
         role = series["role"].iloc[0]
-        period_kind = series["period_kind"].iloc[0]
-        look = _style_for(role, period_kind)
+        look = _style_for(role, series["period_kind"].iloc[0])
         is_report = role == "report"
         notes = series["note"].fillna("").tolist()
-        figure.add_trace(
-            go.Scatter(
-                x=pd.to_datetime(series["period_end"]),
-                y=series["value"],
-                name=name,
-                mode="markers" if is_report else "lines+markers",
-                line={"color": look["color"], "dash": look["dash"], "width": look["width"] or 1},
-                marker={
+        traces.append(
+            {
+                "type": "scatter",
+                "x": _dates(series["period_end"]),
+                "y": _values(series["value"]),
+                "name": name,
+                "mode": "markers" if is_report else "lines+markers",
+                "line": {"color": look["color"], "dash": look["dash"], "width": look["width"] or 1},
+                "marker": {
                     "symbol": look["symbol"],
                     "size": 12 if is_report else 7,
                     "color": look["color"],
                 },
-                connectgaps=False,
-                customdata=list(zip(series["period_label"], notes, strict=True)),
-                hovertemplate=f"<b>{name}</b><br>%{{customdata[0]}}: {hover_value}"
+                "connectgaps": False,
+                "customdata": [
+                    list(pair) for pair in zip(series["period_label"], notes, strict=True)
+                ],
+                "hovertemplate": f"<b>{name}</b><br>%{{customdata[0]}}: {hover_value}"
                 "<br>%{customdata[1]}<extra></extra>",
-            )
+            }
         )
 
     if not milestones.empty:
         own = points[points["role"] == "authority"].dropna(subset=["value"])
         first_due = pd.Timestamp(milestones["due_date"].min())
         before = own[pd.to_datetime(own["period_end"]) <= first_due].tail(1)
-        xs = list(pd.to_datetime(before["period_end"])) + list(
-            pd.to_datetime(milestones["due_date"])
-        )
-        ys = list(before["value"]) + list(milestones["value"])
         labels = ["Actual before the plan"] * len(before) + [
             f"Milestone due {pd.Timestamp(d):%d %b %Y}" for d in milestones["due_date"]
         ]
         look = style.SERIES_STYLE["milestones"]
-        figure.add_trace(
-            go.Scatter(
-                x=xs,
-                y=ys,
-                name="Milestones (planned)",
-                mode="lines+markers",
-                line={"color": look["color"], "dash": look["dash"], "width": look["width"]},
-                marker={"symbol": look["symbol"], "size": 11, "color": look["color"]},
-                customdata=labels,
-                hovertemplate=f"<b>%{{customdata}}</b><br>{hover_value}<extra></extra>",
-            )
+        traces.append(
+            {
+                "type": "scatter",
+                "x": _dates(before["period_end"]) + _dates(milestones["due_date"]),
+                "y": _values(before["value"]) + _values(milestones["value"]),
+                "name": "Milestones (planned)",
+                "mode": "lines+markers",
+                "line": {"color": look["color"], "dash": look["dash"], "width": look["width"]},
+                "marker": {"symbol": look["symbol"], "size": 11, "color": look["color"]},
+                "customdata": labels,
+                "hovertemplate": f"<b>%{{customdata}}</b><br>{hover_value}<extra></extra>",
+            }
         )
 
     for row in inspections.itertuples():
-        figure.add_vline(
-            x=pd.Timestamp(row.date).timestamp() * 1000,
-            line={"color": style.INSPECTION_COLOUR, "width": 1, "dash": "dot"},
+        when = pd.Timestamp(row.date).strftime("%Y-%m-%d")
+        shapes.append(
+            {
+                "type": "line",
+                "xref": "x",
+                "yref": "paper",
+                "x0": when,
+                "x1": when,
+                "y0": 0,
+                "y1": 1,
+                "line": {"color": style.INSPECTION_COLOUR, "width": 1, "dash": "dot"},
+            }
         )
-        figure.add_annotation(
-            x=pd.Timestamp(row.date),
-            y=1.0,
-            yref="paper",
-            yanchor="bottom",
-            text=f"Ofsted: {row.grade}",
-            showarrow=False,
-            textangle=-30,
-            font={"size": 11, "color": style.TEXT},
-            hovertext=f"{row.framework} {row.kind.lower()} "
-            f"from {pd.Timestamp(row.start_date):%d %b %Y}",
+        annotations.append(
+            {
+                "x": when,
+                "y": 1.0,
+                "yref": "paper",
+                "yanchor": "bottom",
+                "text": f"Ofsted: {row.grade}",
+                "showarrow": False,
+                "textangle": -30,
+                "font": {"size": 11, "color": style.TEXT},
+                "hovertext": f"{row.framework} {row.kind.lower()} "
+                f"from {pd.Timestamp(row.start_date):%d %b %Y}",
+            }
         )
 
     if show_events:
         for row in events.itertuples():
-            figure.add_annotation(
-                x=pd.Timestamp(row.date),
-                y=0,
-                yref="paper",
-                yanchor="bottom",
-                text="▲",
-                showarrow=False,
-                font={"size": 12, "color": style.EVENT_COLOUR},
-                hovertext=f"{pd.Timestamp(row.date):%d %b %Y}: {row.category}, {row.description}",
+            annotations.append(
+                {
+                    "x": pd.Timestamp(row.date).strftime("%Y-%m-%d"),
+                    "y": 0,
+                    "yref": "paper",
+                    "yanchor": "bottom",
+                    "text": "▲",
+                    "showarrow": False,
+                    "font": {"size": 12, "color": style.EVENT_COLOUR},
+                    "hovertext": f"{pd.Timestamp(row.date):%d %b %Y}: {row.category}, "
+                    f"{row.description}",
+                }
             )
-    return figure
+    layout["shapes"] = shapes
+    layout["annotations"] = annotations
+    return style.build_figure(traces, layout)
 
 
 def _extreme_turn(values: list[float]) -> int | None:

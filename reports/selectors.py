@@ -161,10 +161,11 @@ def judge_direction(change: float, polarity: str) -> str:
     return "up" if change > 0 else "down"
 
 
-def _newest(observations: list[Observation]) -> Observation:
-    return max(
-        observations, key=lambda o: (o.period_end, -SOURCE_PRIORITY.get(Source(o.source), 9))
-    )
+def _newest(rows: list[dict]) -> dict:
+    return max(rows, key=lambda r: (r["period_end"], -SOURCE_PRIORITY.get(Source(r["source"]), 9)))
+
+
+SCAN_FIELDS = ("id", "indicator_id", "source", "period_kind", "period_end")
 
 
 def authority_headlines(
@@ -175,26 +176,36 @@ def authority_headlines(
 ) -> list[Headline]:
     """The latest figure of every indicator with data for the authority, with its comparators.
 
-    Four queries whatever the number of authorities, indicators or periods: the authority's
-    observations, the cross-sections of their latest periods, neighbours, and milestones.
+    Six queries whatever the number of authorities, indicators or periods: a scan of the
+    authority's periods, the figures shown, the cross-sections of their periods, neighbours,
+    and milestones. The scan reads plain values, not model instances: an authority can have
+    thousands of monthly figures and the page shows two of each indicator.
     """
-    observations = (
+    scan = (
         Observation.objects.filter(area_code=authority.gss_code)
-        .select_related("indicator")
-        .order_by("indicator__sort_order", "indicator__code", "period_end")
+        .order_by("period_end")
+        .values(*SCAN_FIELDS)
     )
-    by_indicator: dict[int, list[Observation]] = defaultdict(list)
-    for observation in observations:
-        by_indicator[observation.indicator_id].append(observation)
+    by_indicator: dict[int, list[dict]] = defaultdict(list)
+    for row in scan:
+        by_indicator[row["indicator_id"]].append(row)
 
-    headlines = []
+    pairs: list[tuple[int, int | None]] = []
     for series in by_indicator.values():
         newest = _newest(series)
-        same_series = [
-            o for o in series if o.source == newest.source and o.period_kind == newest.period_kind
+        same = [
+            r
+            for r in series
+            if r["source"] == newest["source"] and r["period_kind"] == newest["period_kind"]
         ]
-        latest = same_series[-1]
-        previous = same_series[-2] if len(same_series) > 1 else None
+        pairs.append((same[-1]["id"], same[-2]["id"] if len(same) > 1 else None))
+    wanted_ids = [pk for pair in pairs for pk in pair if pk is not None]
+    shown = Observation.objects.select_related("indicator").in_bulk(wanted_ids)
+
+    headlines = []
+    for latest_id, previous_id in pairs:
+        latest = shown[latest_id]
+        previous = shown[previous_id] if previous_id else None
         change = None
         direction = ""
         if previous is not None and latest.value is not None and previous.value is not None:
@@ -202,21 +213,40 @@ def authority_headlines(
             change = round(latest.value - previous.value, latest.indicator.decimals)
             direction = judge_direction(change, latest.indicator.polarity)
         headlines.append(Headline(latest.indicator, latest, previous, change, direction))
+    headlines.sort(key=lambda h: (h.indicator.sort_order, h.indicator.code))
 
     _add_comparisons(authority, headlines, neighbours_method)
     _add_milestones(authority, headlines, today or datetime.date.today())
     return headlines
 
 
+CROSS_SECTION_FIELDS = (
+    "id",
+    "indicator_id",
+    "area_code",
+    "area_level",
+    "period_kind",
+    "period_start",
+    "period_label",
+    "value",
+    "symbol",
+    "source",
+)
+
+
 def _add_comparisons(authority: Authority, headlines: list[Headline], method: str) -> None:
+    """Neighbours, region, England, band and rank for each headline's period: one query of
+    plain values (every authority's figure for each period), light objects for what is shown."""
     wanted = [h for h in headlines if h.latest.source in COMPARATOR_SOURCE]
     if not wanted:
         return
     cross_section = reduce(
         or_,
         (
+            # period_end as well as period_start, so the (indicator, period_end) index serves it.
             Q(
                 indicator_id=h.latest.indicator_id,
+                period_end=h.latest.period_end,
                 period_kind=h.latest.period_kind,
                 period_start=h.latest.period_start,
                 source=COMPARATOR_SOURCE[Source(h.latest.source)],
@@ -224,27 +254,25 @@ def _add_comparisons(authority: Authority, headlines: list[Headline], method: st
             for h in wanted
         ),
     )
-    rows: dict[tuple, list[Observation]] = defaultdict(list)
-    for observation in Observation.objects.filter(cross_section):
-        key = (observation.indicator_id, observation.period_kind, observation.period_start)
-        rows[key].append(observation)
+    rows: dict[tuple, list[dict]] = defaultdict(list)
+    for row in Observation.objects.filter(cross_section).values(*CROSS_SECTION_FIELDS):
+        rows[(row["indicator_id"], row["period_kind"], row["period_start"])].append(row)
     neighbours = set(neighbour_codes(authority))
     region_code = authority.region.code if authority.region else None
     for headline in wanted:
         latest = headline.latest
-        peers = rows[(latest.indicator_id, latest.period_kind, latest.period_start)]
         comparison = Comparison()
         authority_values = []
         neighbour_values = []
-        for peer in peers:
-            if peer.area_code == ENGLAND_CODE:
-                comparison.england = peer
-            elif peer.area_level == AreaLevel.REGIONAL and peer.area_code == region_code:
-                comparison.region = peer
-            elif peer.area_level == AreaLevel.AUTHORITY and peer.value is not None:
-                authority_values.append(peer.value)
-                if peer.area_code in neighbours:
-                    neighbour_values.append(peer.value)
+        for peer in rows[(latest.indicator_id, latest.period_kind, latest.period_start)]:
+            if peer["area_code"] == ENGLAND_CODE:
+                comparison.england = _shown(peer, headline.indicator)
+            elif peer["area_level"] == AreaLevel.REGIONAL and peer["area_code"] == region_code:
+                comparison.region = _shown(peer, headline.indicator)
+            elif peer["area_level"] == AreaLevel.AUTHORITY and peer["value"] is not None:
+                authority_values.append(peer["value"])
+                if peer["area_code"] in neighbours:
+                    neighbour_values.append(peer["value"])
         comparison.neighbours = statistics.neighbour_average(neighbour_values, method)
         comparison.neighbours_count = len(neighbour_values)
         if latest.value is not None:
@@ -252,6 +280,11 @@ def _add_comparisons(authority: Authority, headlines: list[Headline], method: st
                 latest.value, authority_values, latest.indicator.polarity
             )
         headline.comparison = comparison
+
+
+def _shown(row: dict, indicator: Indicator) -> Observation:
+    """An unsaved Observation carrying what the page shows of a comparator and its pk."""
+    return Observation(indicator=indicator, **row)
 
 
 def _add_milestones(authority: Authority, headlines: list[Headline], today: datetime.date) -> None:

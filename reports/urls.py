@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import export_views, views
+from . import compare_views, export_views, views
 
 app_name = "reports"
 
@@ -20,6 +20,16 @@ urlpatterns = [
         name="milestone_delete",
     ),
     path("authorities/<str:gss_code>/evidence/", views.authority_evidence, name="evidence"),
+    path("compare/", compare_views.compare, name="compare"),
+    path("compare.csv", compare_views.compare_csv, name="compare_csv"),
+    path("league/", compare_views.league, name="league"),
+    path("league.csv", compare_views.league_csv, name="league_csv"),
+    path("recovery/", compare_views.recovery, name="recovery"),
+    path(
+        "authorities/<str:gss_code>/neighbours/",
+        compare_views.neighbours_grid,
+        name="neighbours_grid",
+    ),
     path("data/observations.csv", export_views.observations_csv, name="observations_csv"),
     path("figures/<int:pk>/source/", views.observation_source, name="observation_source"),
 ]

@@ -1,6 +1,7 @@
 import datetime
 
 import pandas as pd
+import plotly.graph_objects as go
 import pytest
 
 from reports import charts
@@ -200,3 +201,24 @@ def test_inspections_and_events_outside_the_figures_do_not_stretch_the_axis(wake
     assert figure.layout.annotations == ()
     start, end = figure.layout.xaxis.range
     assert pd.Timestamp(start).year == 2017 and pd.Timestamp(end).year == 2026
+
+
+def test_the_figure_built_without_step_by_step_validation_is_valid_plotly(wakefield_agency):
+    inspections = pd.DataFrame(
+        [
+            {
+                "date": datetime.date(2018, 8, 7),
+                "start_date": datetime.date(2018, 6, 11),
+                "framework": "ILACS",
+                "kind": "Full inspection",
+                "grade": "Inadequate",
+            }
+        ]
+    )
+    events = pd.DataFrame(
+        [{"date": datetime.date(2018, 9, 1), "category": "Intervention", "description": "X"}]
+    )
+    milestones = pd.DataFrame([{"due_date": datetime.date(2026, 3, 31), "value": 12.0, "note": ""}])
+    figure = build(wakefield_agency, inspections=inspections, events=events, milestones=milestones)
+    go.Figure(figure.to_dict())  # raises if any property is invalid
+    go.Figure(charts.empty_figure("Nothing").to_dict())

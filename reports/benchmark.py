@@ -1,0 +1,174 @@
+"""The project's benchmark: server-side time, queries and size of the pages people use, on a
+national-scale dataset. Run with ``make bench`` (see README); nothing here runs in the tests'
+timing, so a slow machine never turns a test red."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import statistics
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from django.conf import settings
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import NoReverseMatch, reverse
+
+from authorities.models import Authority
+from indicators.models import Milestone
+
+
+@dataclass
+class Endpoint:
+    name: str
+    url: str
+    method: str = "get"
+    data: dict | None = None
+    headers: dict = field(default_factory=dict)
+    # Called before every request (for example to reset a return the request changes).
+    before_each: Callable[[], None] | None = None
+    client: Client | None = None
+
+
+@dataclass
+class Measurement:
+    name: str
+    url: str
+    status: int
+    median_ms: float
+    p95_ms: float
+    queries: int
+    bytes: int
+    requests: int
+
+
+@dataclass
+class Timing:
+    name: str
+    seconds: float
+    note: str = ""
+
+
+def _percentile(values: list[float], fraction: float) -> float:
+    ordered = sorted(values)
+    index = min(len(ordered) - 1, max(0, round(fraction * (len(ordered) - 1))))
+    return ordered[index]
+
+
+def measure(endpoint: Endpoint, *, repeats: int, warmup: int) -> Measurement:
+    client = endpoint.client or Client(SERVER_NAME="127.0.0.1")
+    send = getattr(client, endpoint.method)
+
+    def request():
+        if endpoint.before_each:
+            endpoint.before_each()
+        return send(endpoint.url, endpoint.data or {}, headers=endpoint.headers)
+
+    for _ in range(warmup):
+        request()
+    durations = []
+    response = None
+    for _ in range(repeats):
+        started = time.perf_counter()
+        response = request()
+        durations.append((time.perf_counter() - started) * 1000)
+    with CaptureQueriesContext(connection) as queries:
+        response = request()
+    assert response is not None
+    return Measurement(
+        name=endpoint.name,
+        url=endpoint.url,
+        status=response.status_code,
+        median_ms=round(statistics.median(durations), 1),
+        p95_ms=round(_percentile(durations, 0.95), 1),
+        queries=len(queries),
+        bytes=len(response.content),
+        requests=repeats,
+    )
+
+
+def default_endpoints() -> tuple[list[Endpoint], list[str]]:
+    """The pages the budgets speak of. Pages not built yet are listed as skipped."""
+    skipped: list[str] = []
+    endpoints = [Endpoint("home", reverse("reports:home"))]
+    authority = (
+        Authority.objects.filter(pk__in=Milestone.objects.values("authority")).first()
+        or Authority.objects.order_by("gss_code").first()
+    )
+    if authority is None:
+        return endpoints, ["every authority page: no authorities loaded"]
+    page = reverse("reports:authority", args=[authority.gss_code])
+    endpoints.append(Endpoint("authority page", page))
+    endpoints.append(
+        Endpoint(
+            "chart fragment",
+            page,
+            data={"indicator": "agency_sw_pct", "neighbours": "median"},
+            headers={"HX-Request": "true"},
+        )
+    )
+    endpoints.append(
+        Endpoint(
+            "trajectory CSV",
+            reverse("reports:trajectory_csv", args=[authority.gss_code]),
+            data={"indicator": "agency_sw_pct"},
+        )
+    )
+    twelve = list(Authority.objects.order_by("gss_code").values_list("gss_code", flat=True)[:12])
+    for name, url_name, data in [
+        (
+            "compare 12 authorities",
+            "reports:compare",
+            {"authority": twelve, "indicator": "agency_sw_pct"},
+        ),
+        ("league table", "reports:league", {"indicator": "agency_sw_pct"}),
+    ]:
+        try:
+            endpoints.append(Endpoint(name, reverse(url_name), data=data))
+        except NoReverseMatch:
+            skipped.append(f"{name}: not built yet")
+    return endpoints, skipped
+
+
+def javascript_sizes() -> dict[str, int]:
+    """Compressed bytes of every script a page loads (the budget is for the heaviest page)."""
+    static = Path(settings.BASE_DIR) / "static"
+    scripts = [
+        "vendor/htmx/htmx.min.js",
+        "vendor/plotly/plotly-basic.min.js",
+        "vendor/govuk/govuk-frontend.min.js",
+        "js/app.js",
+    ]
+    sizes = {}
+    for script in scripts:
+        path = static / script
+        if path.exists():
+            sizes[script] = len(gzip.compress(path.read_bytes(), compresslevel=9))
+    sizes["total"] = sum(sizes.values())
+    return sizes
+
+
+def table(measurements: list[Measurement]) -> str:
+    header = f"{'page':28} {'status':>6} {'median ms':>10} {'p95 ms':>8} {'queries':>8} {'KB':>8}"
+    lines = [header, "-" * len(header)]
+    for m in measurements:
+        lines.append(
+            f"{m.name:28} {m.status:>6} {m.median_ms:>10.1f} {m.p95_ms:>8.1f} "
+            f"{m.queries:>8} {m.bytes / 1024:>8.1f}"
+        )
+    return "\n".join(lines)
+
+
+def write_json(path: Path, **sections: object) -> None:
+    def plain(value: object) -> object:
+        if isinstance(value, list):
+            return [plain(v) for v in value]
+        if hasattr(value, "__dataclass_fields__"):
+            return asdict(value)  # type: ignore[call-overload]
+        return value
+
+    path.write_text(json.dumps({k: plain(v) for k, v in sections.items()}, indent=2))
