@@ -40,3 +40,40 @@ class EventAdmin(admin.ModelAdmin):
     list_filter = ["category"]
     search_fields = ["authority__name", "description"]
     list_select_related = ["authority"]
+
+
+# --- people: memberships of authorities with roles ----------------------------------------------
+from django.contrib.auth import get_user_model  # noqa: E402
+from django.contrib.auth.admin import UserAdmin  # noqa: E402
+
+from .models import Membership  # noqa: E402
+
+
+@admin.register(Membership)
+class MembershipAdmin(admin.ModelAdmin):
+    list_display = ["user", "role", "authority", "created_at"]
+    list_filter = ["role"]
+    search_fields = ["user__username", "user__email", "authority__name", "authority__gss_code"]
+    list_select_related = ["user", "authority"]
+    autocomplete_fields = ["authority"]
+    raw_id_fields = ["user"]
+
+
+class MembershipInline(admin.TabularInline):
+    model = Membership
+    extra = 1
+    autocomplete_fields = ["authority"]
+    fields = ["role", "authority"]
+
+
+User = get_user_model()
+if admin.site.is_registered(User):
+    _user_admin = type(admin.site.get_model_admin(User))
+    admin.site.unregister(User)
+else:  # pragma: no cover - django.contrib.auth registers it
+    _user_admin = UserAdmin
+
+
+@admin.register(User)
+class UserWithMembershipsAdmin(_user_admin):  # type: ignore[valid-type,misc]
+    inlines = [*getattr(_user_admin, "inlines", []), MembershipInline]

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from enum import StrEnum
+from typing import Any
+
+from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, Q
 
 ENGLAND_CODE = "E92000001"
 ENGLAND_NAME = "England"
@@ -58,6 +62,24 @@ class AuthorityQuerySet(models.QuerySet["Authority"]):
         if not text:
             return self
         return self.filter(Q(name__icontains=text) | Q(gss_code__iexact=text) | Q(dfe_code=text))
+
+    def for_user(self, user: Any, action: str = "view") -> AuthorityQuerySet:
+        """The authorities whose private business (unpublished monthly returns) ``user`` may
+        see, or do ``action`` with (see ``Action``). Authority pages themselves are public.
+
+        Lazy: no query runs until the result is used, and the membership test is a subquery.
+        """
+        if user is None or not user.is_authenticated or not user.is_active:
+            return self.none()
+        if user.is_superuser:
+            return self
+        roles = roles_with(action)
+        if not roles:
+            return self.none()
+        mine = Membership.objects.filter(user=user, role__in=roles)
+        national = mine.filter(authority__isnull=True)
+        local = mine.filter(authority__isnull=False).values("authority")
+        return self.filter(Exists(national) | Q(pk__in=local))
 
 
 class Authority(models.Model):
@@ -266,3 +288,129 @@ class Event(models.Model):
 
     def __str__(self) -> str:
         return f"{self.authority} {self.date}: {self.description}"
+
+
+# --- staff: membership of an authority with a role -----------------------------------------------
+
+
+class Role(models.TextChoices):
+    DATA_OFFICER = "data_officer", "Data officer"
+    APPROVER = "approver", "Approver"
+    BOARD_MEMBER = "board_member", "Board member"
+    DFE_ANALYST = "dfe_analyst", "DfE analyst"
+    ADMINISTRATOR = "administrator", "Administrator"
+
+
+# Roles held for one authority, and roles held nationally (no authority). An administrator may be
+# either: of one authority (everything for that authority) or national (everything everywhere).
+AUTHORITY_ROLES = frozenset({Role.DATA_OFFICER, Role.APPROVER, Role.BOARD_MEMBER})
+NATIONAL_ONLY_ROLES = frozenset({Role.DFE_ANALYST})
+
+
+class Action(StrEnum):
+    """What a person may do with an authority's monthly returns and plan."""
+
+    VIEW = "view"  # see its returns, including figures not yet approved
+    EDIT = "edit"  # enter, upload and submit a return
+    APPROVE = "approve"  # approve a submitted return, reopen a submitted or approved one
+    TRACK = "track"  # see the return tracker
+    MANAGE_PLAN = "manage_plan"  # add, change and remove improvement-plan milestones
+
+
+ROLE_ACTIONS: dict[str, frozenset[Action]] = {
+    Role.DATA_OFFICER: frozenset({Action.VIEW, Action.EDIT}),
+    Role.APPROVER: frozenset({Action.VIEW, Action.APPROVE, Action.TRACK, Action.MANAGE_PLAN}),
+    Role.BOARD_MEMBER: frozenset({Action.VIEW}),
+    Role.DFE_ANALYST: frozenset({Action.VIEW, Action.TRACK}),
+    Role.ADMINISTRATOR: frozenset(Action),
+}
+
+
+def roles_with(action: str) -> list[str]:
+    """The roles that allow ``action``."""
+    return [str(role) for role, actions in ROLE_ACTIONS.items() if action in actions]
+
+
+class MembershipQuerySet(models.QuerySet["Membership"]):
+    def national(self) -> MembershipQuerySet:
+        return self.filter(authority__isnull=True)
+
+    def for_authority(self, authority: Authority) -> MembershipQuerySet:
+        """Memberships that count for ``authority``: its own and the national ones."""
+        return self.filter(Q(authority=authority) | Q(authority__isnull=True))
+
+
+class Membership(models.Model):
+    """A person's role for one authority, or nationally (DfE analysts and administrators)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
+    )
+    authority = models.ForeignKey(
+        Authority,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="memberships",
+        help_text="Blank for a national role: DfE analysts, and administrators of every authority.",
+    )
+    role = models.CharField(max_length=16, choices=Role.choices)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = MembershipQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["user", "authority", "role"]
+        constraints = [
+            # NULLs are distinct in a unique index, so national roles need their own constraint.
+            models.UniqueConstraint(
+                fields=["user", "authority", "role"],
+                condition=Q(authority__isnull=False),
+                name="membership_unique_role_per_authority",
+            ),
+            models.UniqueConstraint(
+                fields=["user", "role"],
+                condition=Q(authority__isnull=True),
+                name="membership_unique_national_role",
+            ),
+            models.CheckConstraint(
+                condition=Q(authority__isnull=False) | ~Q(role__in=sorted(AUTHORITY_ROLES)),
+                name="membership_local_role_has_authority",
+            ),
+            models.CheckConstraint(
+                condition=Q(authority__isnull=True) | ~Q(role__in=sorted(NATIONAL_ONLY_ROLES)),
+                name="membership_national_role_has_no_authority",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        where = self.authority.name if self.authority_id and self.authority else "England"
+        return f"{self.user}: {self.get_role_display()} ({where})"
+
+
+def actions_for(user: Any, authority: Authority) -> frozenset[Action]:
+    """Everything ``user`` may do with ``authority``'s returns and plan (one query).
+
+    Superusers may do everything. Anonymous and inactive users may do nothing.
+    """
+    if user is None or not user.is_authenticated or not user.is_active:
+        return frozenset()
+    if user.is_superuser:
+        return frozenset(Action)
+    roles = Membership.objects.filter(user=user).for_authority(authority)
+    allowed: set[Action] = set()
+    for role in roles.values_list("role", flat=True):
+        allowed |= ROLE_ACTIONS.get(role, frozenset())
+    return frozenset(allowed)
+
+
+def national_actions(user: Any) -> frozenset[Action]:
+    """What ``user`` may do with every authority, from national roles (one query)."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return frozenset()
+    if user.is_superuser:
+        return frozenset(Action)
+    allowed: set[Action] = set()
+    for role in Membership.objects.filter(user=user).national().values_list("role", flat=True):
+        allowed |= ROLE_ACTIONS.get(role, frozenset())
+    return frozenset(allowed)

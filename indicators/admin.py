@@ -1,6 +1,14 @@
 from django.contrib import admin
 
-from .models import Indicator, Milestone, MonthlyReturn, Observation
+from .models import (
+    Indicator,
+    Milestone,
+    MonthlyReturn,
+    Observation,
+    ReturnEvent,
+    ReturnValue,
+    ValueChange,
+)
 
 
 @admin.register(Indicator)
@@ -61,3 +69,34 @@ class EvidenceAdmin(admin.ModelAdmin):
     search_fields = ["authority__name", "indicator_name", "quote"]
     list_select_related = ["authority", "document"]
     raw_id_fields = ["observation"]
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """History is append-only: the admin shows it and changes nothing."""
+
+    def has_add_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False
+
+    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False
+
+    def has_delete_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False
+
+
+@admin.register(ReturnValue)
+class ReturnValueAdmin(ReadOnlyAdmin):
+    list_display = ["monthly_return", "indicator", "value", "numerator", "denominator"]
+    list_select_related = ["monthly_return__authority", "indicator"]
+
+
+@admin.register(ValueChange)
+class ValueChangeAdmin(ReadOnlyAdmin):
+    list_display = ["changed_at", "changed_by", "field", "old", "new", "via"]
+    list_filter = ["via"]
+
+
+@admin.register(ReturnEvent)
+class ReturnEventAdmin(ReadOnlyAdmin):
+    list_display = ["monthly_return", "kind", "at", "user_name"]
+    list_filter = ["kind"]

@@ -1387,7 +1387,9 @@ def load_demo(
                     approved_at=submitted + dt.timedelta(hours=5),
                     is_demo=True,
                 )
-                for month in plan.months
+                # The latest month is left open, so the demo's data officer has a return to
+                # enter (it is not due until the 15th of this month, so not overdue).
+                for month in plan.months[:-1]
                 for submitted in [
                     dt.datetime.combine(
                         min(month_last(month_index(month)) + dt.timedelta(days=8), today),

@@ -53,3 +53,17 @@ class ImportReport:
             f"{self.unchanged} unchanged"
         )
         return "\n".join([text, *(f"  {note}" for note in self.notes)])
+
+
+def refresh_planner_statistics() -> None:
+    """Tell the database what a bulk load changed, so its planner picks the right indexes.
+
+    Without it PostgreSQL plans the first queries after a large load from empty-table estimates.
+    """
+    from django.db import connection
+
+    from .models import Observation
+
+    table = connection.ops.quote_name(Observation._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(f"ANALYZE {table}")

@@ -3,13 +3,33 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db import transaction
+from django.utils import timezone
 
-from authorities.models import Authority
+from authorities.models import Action, Authority, actions_for
 
-from .models import Indicator, Milestone
+from . import returns_selectors, uploads, validation
+from .importing import ImportReport
+from .models import (
+    AreaLevel,
+    ChangeVia,
+    Indicator,
+    Milestone,
+    MonthlyReturn,
+    Observation,
+    PeriodKind,
+    ReturnEvent,
+    ReturnEventKind,
+    ReturnStatus,
+    ReturnValue,
+    Source,
+    ValueChange,
+)
 
 
 @transaction.atomic
@@ -43,3 +63,443 @@ def save_milestone(
 @transaction.atomic
 def delete_milestone(*, milestone: Milestone) -> None:
     milestone.delete()
+
+
+# --- monthly returns ---------------------------------------------------------------------------
+# Every write below checks who is asking, locks the return, checks the version the person saw,
+# keeps every change in the history, and either does everything or nothing.
+
+
+STALE_MESSAGE = (
+    "Someone else saved this return since you opened it. Your figures have not been saved: "
+    "they are shown below beside what is saved now. Check them, then save again."
+)
+
+
+class ReturnRefused(Exception):
+    """A change to a return that is not allowed; nothing has been written."""
+
+    def __init__(self, message: str, problems: list[validation.Problem] | None = None):
+        self.message = message
+        self.problems = problems or []
+        super().__init__(message)
+
+
+class StaleReturn(ReturnRefused):
+    """The person saw an older version of the return than the one saved now."""
+
+    def __init__(self, current_version: int):
+        self.current_version = current_version
+        super().__init__(STALE_MESSAGE)
+
+
+@dataclass
+class SaveResult:
+    monthly_return: MonthlyReturn
+    changes: list[ValueChange] = field(default_factory=list)
+    warnings: list[validation.Problem] = field(default_factory=list)
+    created: bool = False
+
+
+EntryText = Mapping[str, str]  # field name (validation.FIELDS) to the text entered
+
+
+def _require(user: Any, action: Action, monthly_return_or_authority: Any, doing: str) -> None:
+    authority = getattr(monthly_return_or_authority, "authority", monthly_return_or_authority)
+    if action not in actions_for(user, authority):
+        who = {
+            Action.EDIT: "a data officer or administrator",
+            Action.APPROVE: "an approver or administrator",
+        }.get(action, "a member")
+        raise ReturnRefused(f"Only {who} of {authority.name} can {doing} its return")
+
+
+def _check_version(monthly_return: MonthlyReturn, version: int | None) -> None:
+    if version is not None and version != monthly_return.version:
+        raise StaleReturn(monthly_return.version)
+
+
+def _locked(monthly_return: MonthlyReturn) -> MonthlyReturn:
+    return (
+        MonthlyReturn.objects.select_for_update()
+        .select_related("authority")
+        .get(pk=monthly_return.pk)
+    )
+
+
+def require_editable(monthly_return: MonthlyReturn) -> None:
+    if monthly_return.status == ReturnStatus.APPROVED:
+        raise ReturnRefused(
+            "This return has been approved, so it cannot be changed. An approver can reopen "
+            "it, giving a reason."
+        )
+    if monthly_return.status == ReturnStatus.SUBMITTED:
+        raise ReturnRefused(
+            "This return has been submitted for approval, so it cannot be changed. An approver "
+            "can reopen it, giving a reason."
+        )
+
+
+def _event(
+    monthly_return: MonthlyReturn, kind: str, user: Any, *, reason: str = "", note: str = ""
+) -> ReturnEvent:
+    return ReturnEvent.objects.create(
+        monthly_return=monthly_return,
+        kind=kind,
+        user=user if user.is_authenticated else None,
+        at=timezone.now(),
+        reason=reason,
+        note=note[:300],
+        version=monthly_return.version,
+    )
+
+
+def _stored_texts(saved: ReturnValue | None) -> dict[str, str]:
+    if saved is None:
+        return dict.fromkeys(validation.FIELDS, "")
+    return {
+        validation.VALUE: validation.number_text(saved.value),
+        validation.NUMERATOR: validation.number_text(saved.numerator),
+        validation.DENOMINATOR: validation.number_text(saved.denominator),
+        validation.COMMENTARY: saved.commentary,
+        validation.EXPLANATION: saved.explanation,
+    }
+
+
+def _checked_texts(checked: validation.Checked) -> dict[str, str]:
+    return {
+        validation.VALUE: validation.number_text(checked.value),
+        validation.NUMERATOR: validation.number_text(checked.numerator),
+        validation.DENOMINATOR: validation.number_text(checked.denominator),
+        validation.COMMENTARY: checked.commentary,
+        validation.EXPLANATION: checked.explanation,
+    }
+
+
+def check_entries(
+    *, authority: Authority, month: datetime.date, entries: Mapping[str, EntryText]
+) -> dict[str, validation.Checked]:
+    """The rules applied to every entry, against last month's figures. Raises ReturnRefused
+    for an indicator that is not in the return."""
+    indicators = {i.code: i for i in returns_selectors.month_indicators()}
+    unknown = sorted(set(entries) - set(indicators))
+    if unknown:
+        raise ReturnRefused(f"Not in the monthly return: {', '.join(unknown)}")
+    wanted = [indicators[code] for code in entries]
+    previous = returns_selectors.previous_values(authority, month, wanted)
+    limits = returns_selectors.thresholds()
+    return {
+        indicator.code: validation.check_entry(
+            indicator,
+            value=entries[indicator.code].get(validation.VALUE, ""),
+            numerator=entries[indicator.code].get(validation.NUMERATOR, ""),
+            denominator=entries[indicator.code].get(validation.DENOMINATOR, ""),
+            commentary=entries[indicator.code].get(validation.COMMENTARY, ""),
+            explanation=entries[indicator.code].get(validation.EXPLANATION, ""),
+            previous=previous[indicator.code],
+            thresholds=limits,
+        )
+        for indicator in wanted
+    }
+
+
+@transaction.atomic
+def save_return_values(
+    *,
+    authority: Authority,
+    month: datetime.date,
+    user: AbstractBaseUser | AnonymousUser,
+    entries: Mapping[str, EntryText],
+    version: int | None,
+    via: str = ChangeVia.FORM,
+    reason: str = "",
+) -> SaveResult:
+    """Save a draft: the entries given (indicator code to the text of each field), starting the
+    return if needed. ``version`` is the version the person saw (0 for a return not yet started;
+    None to skip the check). Every change is kept as a ValueChange with old and new."""
+    _require(user, Action.EDIT, authority, "change")
+    if month.day != 1:
+        raise ValueError("A return's month is given by its first day")
+    monthly_return, created = MonthlyReturn.objects.select_for_update().get_or_create(
+        authority=authority, month=month
+    )
+    if created:
+        if version not in (None, 0):
+            raise StaleReturn(monthly_return.version)
+    else:
+        _check_version(monthly_return, version)
+        require_editable(monthly_return)
+
+    checked = check_entries(authority=authority, month=month, entries=entries)
+    problems = validation.all_problems(checked.values())
+    if problems:
+        raise ReturnRefused("The return has problems, so nothing was saved", problems)
+
+    if not created:
+        monthly_return.version += 1
+    now = timezone.now()
+    existing = {
+        value.indicator.code: value
+        for value in ReturnValue.objects.filter(monthly_return=monthly_return).select_related(
+            "indicator"
+        )
+    }
+    indicators = {i.code: i for i in returns_selectors.month_indicators()}
+    changes: list[ValueChange] = []
+    for code, entry in checked.items():
+        saved = existing.get(code)
+        if saved is None and entry.is_blank and not (entry.commentary or entry.explanation):
+            continue
+        old, new = _stored_texts(saved), _checked_texts(entry)
+        differing = [name for name in validation.FIELDS if old[name] != new[name]]
+        if not differing:
+            continue
+        for name in differing:
+            changes.append(
+                ValueChange(
+                    monthly_return=monthly_return,
+                    indicator=indicators[code],
+                    field=name,
+                    old=old[name],
+                    new=new[name],
+                    changed_by=user if user.is_authenticated else None,  # type: ignore[misc]
+                    changed_at=now,
+                    via=via,
+                    reason=reason,
+                    version=monthly_return.version,
+                )
+            )
+        if saved is None:
+            saved = ReturnValue(monthly_return=monthly_return, indicator=indicators[code])
+        saved.value, saved.numerator, saved.denominator = (
+            entry.value,
+            entry.numerator,
+            entry.denominator,
+        )
+        saved.commentary, saved.explanation = entry.commentary, entry.explanation
+        saved.updated_by = user if user.is_authenticated else None  # type: ignore[assignment]
+        saved.save()
+
+    if created:
+        _event(monthly_return, ReturnEventKind.CREATED, user)
+    if changes:
+        for change in changes:
+            change.save()
+        if not created:
+            monthly_return.save(update_fields=["version", "updated_at"])
+        kind = ReturnEventKind.UPLOADED if via == ChangeVia.UPLOAD else ReturnEventKind.SAVED
+        count = len(changes)
+        note = f"{count} change{'s' if count != 1 else ''}"
+        _event(monthly_return, kind, user, note=f"{reason}: {note}" if reason else note)
+    elif not created:
+        monthly_return.version -= 1  # nothing changed: the version stays as it was
+    warnings = [problem for entry in checked.values() for problem in entry.warnings]
+    return SaveResult(monthly_return, changes=changes, warnings=warnings, created=created)
+
+
+def submission_problems(monthly_return: MonthlyReturn) -> list[validation.Problem]:
+    """Everything that stops the saved return being submitted: blanks, errors, and large
+    changes without an explanation."""
+    indicators = returns_selectors.month_indicators()
+    saved = returns_selectors.saved_values(monthly_return)
+    previous = returns_selectors.previous_values(
+        monthly_return.authority, monthly_return.month, indicators
+    )
+    limits = returns_selectors.thresholds()
+    problems: list[validation.Problem] = []
+    for indicator in indicators:
+        texts = _stored_texts(saved.get(indicator.code))
+        checked = validation.check_entry(
+            indicator, **texts, previous=previous[indicator.code], thresholds=limits
+        )
+        problems += checked.errors
+        problems += validation.submission_problems(indicator, checked)
+    return problems
+
+
+@transaction.atomic
+def submit_return(
+    *,
+    monthly_return: MonthlyReturn,
+    user: AbstractBaseUser | AnonymousUser,
+    version: int | None = None,
+) -> MonthlyReturn:
+    """Draft (or reopened) to submitted, once every indicator is filled in and every large
+    change is explained."""
+    monthly_return = _locked(monthly_return)
+    _require(user, Action.EDIT, monthly_return, "submit")
+    _check_version(monthly_return, version)
+    if monthly_return.status == ReturnStatus.SUBMITTED:
+        raise ReturnRefused("This return has already been submitted and is waiting for approval")
+    require_editable(monthly_return)
+    problems = submission_problems(monthly_return)
+    if problems:
+        raise ReturnRefused("The return cannot be submitted yet", problems)
+    monthly_return.status = ReturnStatus.SUBMITTED
+    monthly_return.submitted_at = timezone.now()
+    monthly_return.submitted_by = user if user.is_authenticated else None  # type: ignore[assignment]
+    monthly_return.version += 1
+    monthly_return.save()
+    _event(monthly_return, ReturnEventKind.SUBMITTED, user)
+    return monthly_return
+
+
+def release_name(monthly_return: MonthlyReturn) -> str:
+    return f"Monthly return {monthly_return.authority.name} {monthly_return.month:%Y-%m}"
+
+
+def _published(monthly_return: MonthlyReturn) -> Any:
+    return Observation.objects.filter(
+        source=Source.MONTHLY_RETURN,
+        area_code=monthly_return.authority.gss_code,
+        period_kind=PeriodKind.MONTH,
+        period_start=monthly_return.month,
+    )
+
+
+def _publish(monthly_return: MonthlyReturn, user: Any) -> int:
+    """The approved figures become Observations, with who approved them and when."""
+    _published(monthly_return).delete()
+    month = monthly_return.month
+    approved_on = timezone.localtime(monthly_return.approved_at).date()
+    approver = user.get_full_name() or user.get_username()
+    section = f"Approved by {approver} on {approved_on.day} {approved_on:%B %Y}"
+    observations = [
+        Observation(
+            indicator=saved.indicator,
+            area_level=AreaLevel.AUTHORITY,
+            area_code=monthly_return.authority.gss_code,
+            period_kind=PeriodKind.MONTH,
+            period_start=month,
+            period_end=returns_selectors.add_months(month, 1) - datetime.timedelta(days=1),
+            period_label=f"{month:%b %Y}",
+            value=saved.value,
+            numerator=saved.numerator,
+            denominator=saved.denominator,
+            source=Source.MONTHLY_RETURN,
+            release=release_name(monthly_return),
+            section=section,
+            quote=saved.commentary,
+        )
+        for saved in returns_selectors.saved_values(monthly_return).values()
+        if saved.value is not None
+    ]
+    Observation.objects.bulk_create(observations)
+    return len(observations)
+
+
+@transaction.atomic
+def approve_return(
+    *,
+    monthly_return: MonthlyReturn,
+    user: AbstractBaseUser | AnonymousUser,
+    version: int | None = None,
+) -> MonthlyReturn:
+    """Submitted to approved: the return is locked and its figures are published as
+    Observations with source "monthly return"."""
+    monthly_return = _locked(monthly_return)
+    _require(user, Action.APPROVE, monthly_return, "approve")
+    _check_version(monthly_return, version)
+    refusals: dict[str, str] = {
+        ReturnStatus.DRAFT: "A draft cannot be approved: it must be submitted first",
+        ReturnStatus.REOPENED: "This return was reopened: it must be submitted again before "
+        "it can be approved",
+        ReturnStatus.APPROVED: "This return has already been approved",
+    }
+    if monthly_return.status in refusals:
+        raise ReturnRefused(refusals[monthly_return.status])
+    monthly_return.status = ReturnStatus.APPROVED
+    monthly_return.approved_at = timezone.now()
+    monthly_return.approved_by = user  # type: ignore[assignment]
+    monthly_return.version += 1
+    monthly_return.save()
+    count = _publish(monthly_return, user)
+    _event(monthly_return, ReturnEventKind.APPROVED, user, note=f"{count} figures published")
+    return monthly_return
+
+
+@transaction.atomic
+def reopen_return(
+    *,
+    monthly_return: MonthlyReturn,
+    user: AbstractBaseUser | AnonymousUser,
+    reason: str,
+    version: int | None = None,
+) -> MonthlyReturn:
+    """Submitted or approved back to editable, with a reason. An approved return's figures are
+    withdrawn from the published Observations until it is approved again."""
+    monthly_return = _locked(monthly_return)
+    _require(user, Action.APPROVE, monthly_return, "reopen")
+    _check_version(monthly_return, version)
+    reason = reason.strip()
+    if not reason:
+        raise ReturnRefused(
+            "Give a reason for reopening the return",
+            [validation.Problem("", "reason", "Give a reason for reopening the return")],
+        )
+    if monthly_return.status not in (ReturnStatus.SUBMITTED, ReturnStatus.APPROVED):
+        raise ReturnRefused(
+            f"Only a submitted or approved return can be reopened; this one is "
+            f"{monthly_return.get_status_display().lower()}"
+        )
+    withdrawn, _ = _published(monthly_return).delete()
+    monthly_return.status = ReturnStatus.REOPENED
+    monthly_return.reopened_at = timezone.now()
+    monthly_return.reopened_by = user  # type: ignore[assignment]
+    monthly_return.reopen_reason = reason
+    monthly_return.approved_at = None
+    monthly_return.approved_by = None
+    monthly_return.version += 1
+    monthly_return.save()
+    note = f"{withdrawn} published figures withdrawn" if withdrawn else ""
+    _event(monthly_return, ReturnEventKind.REOPENED, user, reason=reason, note=note)
+    return monthly_return
+
+
+@transaction.atomic
+def import_return_upload(
+    *,
+    authority: Authority,
+    month: datetime.date,
+    user: AbstractBaseUser | AnonymousUser,
+    file_name: str,
+    content: bytes,
+    version: int | None = None,
+) -> ImportReport:
+    """A filled-in CSV or Excel template: every row read and checked by the same rules as the
+    form; any problem (by row and column) raises ImportFailed and nothing is written."""
+    _require(user, Action.EDIT, authority, "upload")
+    current = MonthlyReturn.objects.filter(authority=authority, month=month).first()
+    if current is not None:
+        require_editable(current)
+    indicators = returns_selectors.month_indicators()
+    entries = uploads.read_return_file(
+        file_name=file_name,
+        content=content,
+        authority=authority,
+        month=month,
+        indicators=indicators,
+        previous=returns_selectors.previous_values(authority, month, indicators),
+        thresholds=returns_selectors.thresholds(),
+    )
+    report = ImportReport(file=file_name)
+    if not entries.rows:
+        report.notes.append("No figures were filled in, so nothing changed")
+        return report
+    result = save_return_values(
+        authority=authority,
+        month=month,
+        user=user,
+        entries=entries.rows,
+        version=version,
+        via=ChangeVia.UPLOAD,
+        reason=f"Uploaded {file_name}"[:200],
+    )
+    changed = {change.indicator_id for change in result.changes}
+    report.updated = len(changed)
+    report.unchanged = len(entries.rows) - len(changed)
+    if entries.blank:
+        report.notes.append(
+            f"{len(entries.blank)} indicators were left blank in the file and kept as they were"
+        )
+    return report

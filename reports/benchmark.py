@@ -4,6 +4,7 @@ timing, so a slow machine never turns a test red."""
 
 from __future__ import annotations
 
+import datetime
 import gzip
 import json
 import statistics
@@ -13,10 +14,11 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 
 from authorities.models import Authority
 from indicators.models import Milestone
@@ -119,19 +121,54 @@ def default_endpoints() -> tuple[list[Endpoint], list[str]]:
         )
     )
     twelve = list(Authority.objects.order_by("gss_code").values_list("gss_code", flat=True)[:12])
-    for name, url_name, data in [
-        (
-            "compare 12 authorities",
-            "reports:compare",
-            {"authority": twelve, "indicator": "agency_sw_pct"},
-        ),
-        ("league table", "reports:league", {"indicator": "agency_sw_pct"}),
-    ]:
-        try:
-            endpoints.append(Endpoint(name, reverse(url_name), data=data))
-        except NoReverseMatch:
-            skipped.append(f"{name}: not built yet")
+    compare_query: dict = {"authority": twelve, "indicator": "agency_sw_pct"}
+    endpoints.append(
+        Endpoint("compare 12 authorities", reverse("reports:compare"), data=compare_query)
+    )
+    endpoints.append(
+        Endpoint("league table", reverse("reports:league"), data={"indicator": "agency_sw_pct"})
+    )
+    endpoints.extend(_return_endpoints(authority))
     return endpoints, skipped
+
+
+def _return_endpoints(authority: Authority) -> list[Endpoint]:
+    """The return form for this month, and saving it, as a data officer of the authority."""
+    from authorities.models import Membership, Role
+    from indicators.models import Indicator, MonthlyReturn
+
+    officer, _ = get_user_model().objects.get_or_create(username="bench-data-officer")
+    Membership.objects.get_or_create(user=officer, authority=authority, role=Role.DATA_OFFICER)
+    client = Client(SERVER_NAME="127.0.0.1")
+    client.force_login(officer)
+    month = datetime.date.today().replace(day=1)
+    url = reverse("returns:return", args=[authority.gss_code, month])
+    MonthlyReturn.objects.filter(authority=authority, month=month).delete()
+
+    values: dict[str, str] = {}
+    for indicator in Indicator.objects.in_monthly_return():
+        if indicator.entry == "ratio":
+            values[f"{indicator.code}-numerator"] = "40"
+            values[f"{indicator.code}-denominator"] = "50"
+        else:
+            values[f"{indicator.code}-value"] = "120"
+        values[f"{indicator.code}-explanation"] = "Benchmark figures"
+
+    def current_version() -> None:
+        saved = MonthlyReturn.objects.filter(authority=authority, month=month).first()
+        values["version"] = str(saved.version if saved else 0)
+
+    return [
+        Endpoint("return form", url, client=client),
+        Endpoint(
+            "return save",
+            url,
+            method="post",
+            data=values,
+            before_each=current_version,
+            client=client,
+        ),
+    ]
 
 
 def javascript_sizes() -> dict[str, int]:

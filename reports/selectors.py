@@ -6,8 +6,6 @@ from __future__ import annotations
 import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
-from functools import reduce
-from operator import or_
 
 import pandas as pd
 from django.db.models import OuterRef, Q, Subquery
@@ -240,23 +238,36 @@ def _add_comparisons(authority: Authority, headlines: list[Headline], method: st
     wanted = [h for h in headlines if h.latest.source in COMPARATOR_SOURCE]
     if not wanted:
         return
-    cross_section = reduce(
-        or_,
+    # Every authority's figure for each headline's period: one OR branch per end date (two or
+    # three, not one per indicator), each served by the (indicator, period_end) index. The few
+    # rows of another period kind or start that share an end date are dropped below.
+    keys = {
         (
-            # period_end as well as period_start, so the (indicator, period_end) index serves it.
-            Q(
-                indicator_id=h.latest.indicator_id,
-                period_end=h.latest.period_end,
-                period_kind=h.latest.period_kind,
-                period_start=h.latest.period_start,
-                source=COMPARATOR_SOURCE[Source(h.latest.source)],
-            )
-            for h in wanted
-        ),
+            h.latest.indicator_id,
+            h.latest.period_kind,
+            h.latest.period_start,
+            COMPARATOR_SOURCE[Source(h.latest.source)],
+        )
+        for h in wanted
+    }
+    by_end: dict[tuple, set[int]] = defaultdict(set)
+    for h in wanted:
+        by_end[(h.latest.period_end, COMPARATOR_SOURCE[Source(h.latest.source)])].add(
+            h.latest.indicator_id
+        )
+    condition = Q()
+    for (period_end, source), indicator_ids in by_end.items():
+        condition |= Q(period_end=period_end, source=source, indicator_id__in=indicator_ids)
+    query = (
+        Observation.objects.filter(condition)
+        .order_by()  # the model's default ordering would join the indicator table
+        .values(*CROSS_SECTION_FIELDS)
     )
     rows: dict[tuple, list[dict]] = defaultdict(list)
-    for row in Observation.objects.filter(cross_section).values(*CROSS_SECTION_FIELDS):
-        rows[(row["indicator_id"], row["period_kind"], row["period_start"])].append(row)
+    for row in query:
+        key = (row["indicator_id"], row["period_kind"], row["period_start"], row["source"])
+        if key in keys:
+            rows[key[:3]].append(row)
     neighbours = set(neighbour_codes(authority))
     region_code = authority.region.code if authority.region else None
     for headline in wanted:

@@ -9,6 +9,7 @@ import json
 from dataclasses import dataclass
 
 from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -17,7 +18,7 @@ from django.utils.http import urlencode
 from django.views.decorators.http import require_GET, require_http_methods
 from django.views.decorators.vary import vary_on_headers
 
-from authorities.models import Authority
+from authorities.models import Action, Authority, actions_for
 from indicators import services
 from indicators.models import Indicator, Milestone, Source
 
@@ -219,9 +220,8 @@ def observation_source(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _can_manage_plan(request: HttpRequest, authority: Authority) -> bool:
-    """Who may change an authority's improvement plan. Staff users, until roles exist."""
-    user = request.user
-    return bool(user.is_authenticated and user.is_staff)
+    """Approvers and administrators of the authority (and national administrators)."""
+    return Action.MANAGE_PLAN in actions_for(request.user, authority)
 
 
 def _require_plan_manager(request: HttpRequest, authority: Authority) -> None:
@@ -237,7 +237,7 @@ def _milestones_url(authority: Authority) -> str:
 def milestone_form(request: HttpRequest, gss_code: str, pk: int | None = None) -> HttpResponse:
     authority = selectors.get_authority(gss_code)
     if not request.user.is_authenticated:
-        return redirect(f"{reverse('admin:login')}?{urlencode({'next': request.get_full_path()})}")
+        return redirect_to_login(request.get_full_path())
     _require_plan_manager(request, authority)
     milestone = get_object_or_404(Milestone, pk=pk, authority=authority) if pk else None
     form = MilestoneForm(request.POST or None, instance=milestone, authority=authority)
@@ -267,7 +267,7 @@ def milestone_form(request: HttpRequest, gss_code: str, pk: int | None = None) -
 def milestone_delete(request: HttpRequest, gss_code: str, pk: int) -> HttpResponse:
     authority = selectors.get_authority(gss_code)
     if not request.user.is_authenticated:
-        return redirect(f"{reverse('admin:login')}?{urlencode({'next': request.get_full_path()})}")
+        return redirect_to_login(request.get_full_path())
     _require_plan_manager(request, authority)
     milestone = get_object_or_404(
         Milestone.objects.select_related("indicator"), pk=pk, authority=authority

@@ -100,7 +100,30 @@ STATIC_URL = "/static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = BASE_DIR / "staticfiles"
 
-LOGIN_URL = "/admin/login/"
+LOGIN_URL = "/accounts/login/"
+LOGIN_REDIRECT_URL = "/"
+LOGOUT_REDIRECT_URL = "/"
+
+# Password reset emails, through Django 6.1's MAILERS (which replaces EMAIL_BACKEND). The console
+# backend prints them in development; Django's test set-up swaps in the locmem backend.
+EMAIL_BACKEND_PATH = env("DJANGO_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+MAILERS: dict[str, dict] = {"default": {"BACKEND": EMAIL_BACKEND_PATH}}
+if EMAIL_BACKEND_PATH.endswith("smtp.EmailBackend"):
+    MAILERS["default"]["OPTIONS"] = {
+        "host": env("DJANGO_EMAIL_HOST", "localhost"),
+        "port": int(env("DJANGO_EMAIL_PORT", "25")),
+        "username": env("DJANGO_EMAIL_HOST_USER"),
+        "password": env("DJANGO_EMAIL_HOST_PASSWORD"),
+        "use_tls": env_bool("DJANGO_EMAIL_USE_TLS", False),
+    }
+DEFAULT_FROM_EMAIL = env("DJANGO_DEFAULT_FROM_EMAIL", "Trajectory <noreply@trajectory.invalid>")
+
+# Monthly returns: a move since last month larger than this is a warning that needs an
+# explanation before the return is submitted (relative change for counts and caseloads,
+# percentage points for percentages); a return is due by this day of the following month.
+RETURN_CHANGE_WARNING_THRESHOLD = {"relative": 0.25, "percentage_points": 10.0}
+RETURN_CASELOAD_BOUNDS = (1.0, 60.0)
+RETURN_DUE_DAY = 15
 
 # The label every page that shows simulated figures carries.
 SERVICE_NAME = "Trajectory"

@@ -96,3 +96,21 @@ def humanise(code: str) -> str:
     """An identifier such as 'la_childrens_homes_count' as words."""
     words = code.replace("_", " ").strip()
     return words[:1].upper() + words[1:]
+
+
+@register.filter
+def source_url(pk: int) -> str:
+    """The figure's source page. One reverse per process: tables link hundreds of figures."""
+    return _source_prefix() + f"{int(pk)}/source/"
+
+
+def _source_prefix() -> str:
+    global _SOURCE_PREFIX
+    if _SOURCE_PREFIX is None:
+        from django.urls import reverse
+
+        _SOURCE_PREFIX = reverse("reports:observation_source", args=[0]).removesuffix("0/source/")
+    return _SOURCE_PREFIX
+
+
+_SOURCE_PREFIX: str | None = None

@@ -9,7 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from authorities.models import Grade
+from authorities.models import Grade, Membership, Role
 from indicators.models import AreaLevel, Milestone, PeriodKind, Source
 from tests.factories import (
     AuthorityFactory,
@@ -219,8 +219,9 @@ def test_query_count_does_not_grow_with_periods_or_authorities(client, place):
 
 
 @pytest.fixture
-def staff(client):
-    user = User.objects.create_user("planner", password="pw", is_staff=True)
+def staff(client, place):
+    user = User.objects.create_user("planner", password="pw")
+    Membership.objects.create(user=user, authority=place, role=Role.APPROVER)
     client.force_login(user)
     return user
 
@@ -290,8 +291,17 @@ def test_people_who_do_not_manage_the_plan_are_refused(client, place):
     add = reverse("reports:milestone_add", args=[place.gss_code])
     delete = reverse("reports:milestone_delete", args=[place.gss_code, milestone.pk])
     anonymous = client.get(add)
-    assert anonymous.status_code == 302 and "/login/" in anonymous["Location"]
-    client.force_login(User.objects.create_user("reader", password="pw"))
+    assert anonymous.status_code == 302 and "/accounts/login/" in anonymous["Location"]
+    reader = User.objects.create_user("reader", password="pw")
+    client.force_login(reader)
+    assert client.get(add).status_code == 403
+    # A data officer enters returns but does not set the board's plan.
+    Membership.objects.create(user=reader, authority=place, role=Role.DATA_OFFICER)
+    assert client.get(add).status_code == 403
+    # An approver of another authority cannot change this one's plan.
+    elsewhere = User.objects.create_user("elsewhere", password="pw")
+    Membership.objects.create(user=elsewhere, authority=AuthorityFactory(), role=Role.APPROVER)
+    client.force_login(elsewhere)
     assert client.get(add).status_code == 403
     assert client.post(delete).status_code == 403
     assert Milestone.objects.filter(pk=milestone.pk).exists()

@@ -5,7 +5,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from indicators.importers.official import import_official
-from indicators.importing import ImportFailed
+from indicators.importing import ImportFailed, refresh_planner_statistics
 
 
 class Command(BaseCommand):
@@ -26,5 +26,6 @@ class Command(BaseCommand):
             lines = import_official(folder, evidence=not no_evidence)
         except ImportFailed as failure:
             raise CommandError(f"Nothing was imported.\n{failure.summary()}") from failure
+        refresh_planner_statistics()
         for line in lines:
             self.stdout.write(line)

@@ -6,12 +6,15 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from authorities.demo_users import create_demo_users
+from authorities.models import Authority
 from indicators.demo import (
     DEFAULT_AUTHORITIES,
     DEFAULT_MONTHS,
     DEFAULT_SEED,
     load_demo,
 )
+from indicators.importing import refresh_planner_statistics
 
 
 class Command(BaseCommand):
@@ -43,12 +46,28 @@ class Command(BaseCommand):
             )
         except ValueError as error:
             raise CommandError(str(error)) from error
+        refresh_planner_statistics()
         for line in summary.lines():
             self.stdout.write(line)
         self.stdout.write(f"Done in {summary.seconds:.1f} s.")
+        self._demo_users()
         self.stdout.write(
             self.style.WARNING(
                 "These data are simulated for demonstration: every region, authority, figure, "
                 "inspection and event is invented."
             )
         )
+
+    def _demo_users(self) -> None:
+        """One user of each role for a demo authority with an improvement plan (demo only)."""
+        authority = (
+            Authority.objects.filter(is_demo=True, milestones__isnull=False)
+            .order_by("name")
+            .first()
+            or Authority.objects.filter(is_demo=True).order_by("name").first()
+        )
+        if authority is None:
+            return
+        self.stdout.write(f"Demo users (demo only; their authority is {authority.name}):")
+        for username, role, password in create_demo_users(authority):
+            self.stdout.write(f"  {username:<16} {role:<14} password: {password}")

@@ -1,0 +1,286 @@
+"""Forms for monthly returns. The figures' rules live in ``validation``; these forms read the
+request, apply the rules and carry the results to the templates."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Mapping
+from typing import Any
+
+from django import forms
+
+from reports.rendering import GovukFormMixin
+
+from . import validation
+from .models import Indicator, ReturnValue
+from .returns_selectors import Beside
+from .uploads import LARGEST_FILE, parse_month
+from .validation import (
+    COMMENTARY,
+    DENOMINATOR,
+    EXPLANATION,
+    NUMERATOR,
+    VALUE,
+    Checked,
+    Problem,
+    Thresholds,
+)
+
+NUMBER_MESSAGES = {"max_length": "Enter a number of 20 characters or fewer"}
+
+
+def _number_field() -> forms.CharField:
+    return forms.CharField(required=False, max_length=20, error_messages=NUMBER_MESSAGES)
+
+
+def saved_texts(saved: ReturnValue | None) -> dict[str, str]:
+    if saved is None:
+        return {}
+    return {
+        VALUE: validation.number_text(saved.value),
+        NUMERATOR: validation.number_text(saved.numerator),
+        DENOMINATOR: validation.number_text(saved.denominator),
+        COMMENTARY: saved.commentary,
+        EXPLANATION: saved.explanation,
+    }
+
+
+class IndicatorEntryForm(forms.Form):
+    """One indicator's fields: a count, or a numerator and denominator; commentary; and an
+    explanation when the figure moved a lot since last month. Prefixed with the indicator's
+    code, so one page holds them all (``contacts-value``, ``agency_sw_pct-numerator``...)."""
+
+    value = _number_field()
+    numerator = _number_field()
+    denominator = _number_field()
+    commentary = forms.CharField(
+        required=False, widget=forms.Textarea(attrs={"rows": 2}), strip=True
+    )
+    explanation = forms.CharField(
+        required=False, widget=forms.Textarea(attrs={"rows": 2}), strip=True
+    )
+
+    def __init__(
+        self,
+        data: Mapping[str, Any] | None = None,
+        *,
+        indicator: Indicator,
+        beside: Beside | None = None,
+        saved: ReturnValue | None = None,
+        thresholds: Thresholds | None = None,
+        **kwargs: Any,
+    ) -> None:
+        kwargs.setdefault("prefix", indicator.code)
+        kwargs.setdefault("initial", saved_texts(saved))
+        super().__init__(data, **kwargs)
+        self.indicator = indicator
+        self.beside = beside or Beside()
+        self.saved = saved
+        self.thresholds = thresholds or Thresholds()
+        self.now_saved: dict[str, str] | None = None  # what someone else saved, on a conflict
+        if validation.is_ratio(indicator):
+            del self.fields[VALUE]
+        else:
+            del self.fields[NUMERATOR]
+            del self.fields[DENOMINATOR]
+        self.checked: Checked = self._check(self.initial) if not self.is_bound else Checked("")
+
+    @property
+    def is_ratio(self) -> bool:
+        return validation.is_ratio(self.indicator)
+
+    @property
+    def is_caseload(self) -> bool:
+        return validation.is_caseload(self.indicator)
+
+    def _check(self, texts: Mapping[str, Any]) -> Checked:
+        return validation.check_entry(
+            self.indicator,
+            **{name: str(texts.get(name) or "") for name in validation.FIELDS},
+            previous=self.beside.previous_value,
+            thresholds=self.thresholds,
+        )
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        self.checked = self._check(cleaned)
+        for problem in self.checked.errors:
+            if problem.field in self.fields and problem.field not in self.errors:
+                self.add_error(problem.field, problem.message)
+        return cleaned
+
+    def texts(self) -> dict[str, str]:
+        """The entry as text, ready for ``services.save_return_values``."""
+        return {name: str(self.cleaned_data.get(name) or "") for name in self.fields}
+
+    def add_problem(self, problem: Problem) -> None:
+        """Show a problem found elsewhere (when submitting) against its field."""
+        name = problem.field if problem.field in self.fields else next(iter(self.fields))
+        if not (self.errors.get(name) and problem.message in self.errors[name]):
+            self.add_error(name, problem.message)
+
+    @property
+    def warnings(self) -> list[str]:
+        return [problem.message for problem in self.checked.warnings]
+
+    @property
+    def needs_explanation(self) -> bool:
+        return self.checked.needs_explanation
+
+    @property
+    def computed(self) -> float | None:
+        """The percentage or caseload worked out from the two parts, when it can be."""
+        return self.checked.value if self.is_ratio else None
+
+    def field_errors(self) -> dict[str, list[str]]:
+        return {name: [str(e) for e in self.errors.get(name, [])] for name in self.fields}
+
+    @property
+    def first_field_id(self) -> str:
+        return self[next(iter(self.fields))].auto_id or ""
+
+
+class ReturnForm:
+    """All the indicators' entry forms for one return, and the version the person saw."""
+
+    def __init__(
+        self,
+        data: Mapping[str, Any] | None = None,
+        *,
+        indicators: list[Indicator],
+        beside: Mapping[str, Beside],
+        saved: Mapping[str, ReturnValue],
+        version: int,
+        thresholds: Thresholds,
+    ) -> None:
+        self.data = data
+        self.version = version
+        self.entries = [
+            IndicatorEntryForm(
+                data,
+                indicator=indicator,
+                beside=beside.get(indicator.code),
+                saved=saved.get(indicator.code),
+                thresholds=thresholds,
+            )
+            for indicator in indicators
+        ]
+        self.non_field_errors: list[str] = []
+
+    @property
+    def is_bound(self) -> bool:
+        return self.data is not None
+
+    @property
+    def posted_version(self) -> int | None:
+        text = str((self.data or {}).get("version", "")).strip()
+        return int(text) if text.isdigit() else None
+
+    def is_valid(self) -> bool:
+        return all([entry.is_valid() for entry in self.entries])  # every entry checked
+
+    def texts(self) -> dict[str, dict[str, str]]:
+        return {entry.indicator.code: entry.texts() for entry in self.entries}
+
+    def entry(self, code: str) -> IndicatorEntryForm | None:
+        return next((entry for entry in self.entries if entry.indicator.code == code), None)
+
+    def add_problems(self, problems: list[Problem]) -> None:
+        for problem in problems:
+            entry = self.entry(problem.indicator)
+            if entry is None:
+                self.non_field_errors.append(problem.message)
+            else:
+                entry.add_problem(problem)
+
+    def show_saved(self, saved: Mapping[str, ReturnValue]) -> None:
+        """After a conflict: put what is saved now beside each field whose input differs."""
+        for entry in self.entries:
+            now = saved_texts(saved.get(entry.indicator.code))
+            data = entry.data
+            posted = {name: str(data.get(entry.add_prefix(name), "")) for name in entry.fields}
+            if any(now.get(name, "") != posted[name].strip() for name in posted):
+                entry.now_saved = now
+
+    @property
+    def error_list(self) -> list[tuple[str, str]]:
+        """(link, message) for the error summary, in page order."""
+        found = [("", message) for message in self.non_field_errors]
+        for entry in self.entries:
+            for name in entry.fields:
+                for message in entry.errors.get(name, []):
+                    found.append((f"#{entry[name].auto_id}", str(message)))
+        return found
+
+    @property
+    def warning_count(self) -> int:
+        return sum(1 for entry in self.entries if entry.warnings)
+
+
+class ReopenForm(GovukFormMixin, forms.Form):
+    reason = forms.CharField(
+        label="Why are you reopening this return?",
+        help_text="For example which figures need to be corrected. Everyone who can see the "
+        "return will see this.",
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={
+            "required": "Give a reason for reopening the return",
+            "max_length": "The reason must be 1,000 characters or fewer",
+        },
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+
+class UploadForm(GovukFormMixin, forms.Form):
+    file = forms.FileField(
+        label="Upload a filled-in template",
+        help_text="A CSV (.csv) or Excel (.xlsx) file made from this month's template.",
+        error_messages={
+            "required": "Choose a file to upload",
+            "empty": "The file is empty",
+            "invalid": "Choose a file to upload",
+        },
+    )
+
+    def clean_file(self) -> Any:
+        upload = self.cleaned_data["file"]
+        if upload.size > LARGEST_FILE:
+            raise forms.ValidationError("The file must be smaller than 2 MB")
+        if not upload.name.lower().endswith((".csv", ".xlsx")):
+            raise forms.ValidationError("The file must be a CSV (.csv) or Excel (.xlsx) file")
+        return upload
+
+
+class ChooseReturnForm(GovukFormMixin, forms.Form):
+    """Go to any return the user may see: an authority and a month."""
+
+    authority = forms.ChoiceField(
+        label="Authority", error_messages={"required": "Choose an authority"}
+    )
+    month = forms.CharField(
+        label="Month",
+        help_text="For example 2026-09 for September 2026.",
+        max_length=20,
+        error_messages={"required": "Enter the month of the return"},
+        widget=forms.TextInput(attrs={"class": "govuk-input--width-10", "inputmode": "numeric"}),
+    )
+
+    def __init__(
+        self, *args: Any, choices: list[tuple[str, str]], latest: datetime.date, **kw: Any
+    ) -> None:
+        super().__init__(*args, **kw)
+        self.latest = latest
+        authority = self.fields["authority"]
+        assert isinstance(authority, forms.ChoiceField)
+        authority.choices = [("", "Choose an authority"), *choices]
+
+    def clean_month(self) -> datetime.date:
+        month = parse_month(self.cleaned_data["month"])
+        if month is None:
+            raise forms.ValidationError("Enter the month as a year and month, like 2026-09")
+        if month > self.latest:
+            raise forms.ValidationError(
+                f"There is no return for {month:%B %Y} yet: the latest is {self.latest:%B %Y}"
+            )
+        return month

@@ -1,0 +1,276 @@
+"""Reads for monthly returns: the return and its values, the figures shown beside each field,
+its timeline and history, and the tracker. Each costs a fixed number of queries."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.db.models import OuterRef, QuerySet, Subquery
+from django.http import Http404
+
+from authorities.models import Action, Authority
+
+from .models import (
+    Indicator,
+    MonthlyReturn,
+    Observation,
+    PeriodKind,
+    ReturnEvent,
+    ReturnStatus,
+    ReturnValue,
+    Source,
+    ValueChange,
+)
+from .validation import Thresholds
+
+# An authority's own figure for a month may come from several sources; the return wins.
+BESIDE_SOURCE_PRIORITY = [Source.MONTHLY_RETURN, Source.OFFICIAL, Source.REPORT, Source.DEMO]
+EDITABLE = (ReturnStatus.DRAFT, ReturnStatus.REOPENED)
+TRACKER_MONTHS = 12
+
+
+# --- months ----------------------------------------------------------------------------------
+
+
+def add_months(month: datetime.date, count: int) -> datetime.date:
+    index = month.year * 12 + month.month - 1 + count
+    return datetime.date(index // 12, index % 12 + 1, 1)
+
+
+def month_slug(month: datetime.date) -> str:
+    return f"{month:%Y-%m}"
+
+
+def month_name(month: datetime.date) -> str:
+    return f"{month:%B %Y}"
+
+
+def due_day() -> int:
+    return int(getattr(settings, "RETURN_DUE_DAY", 15))
+
+
+def due_date(month: datetime.date) -> datetime.date:
+    """A month's return is due by this day of the month after."""
+    return add_months(month, 1).replace(day=due_day())
+
+
+def latest_month(today: datetime.date) -> datetime.date:
+    """The last month that can have a return: the month before this one has ended."""
+    return add_months(today.replace(day=1), -1)
+
+
+def thresholds() -> Thresholds:
+    """The large-change warning threshold from the settings."""
+    configured: dict[str, Any] = getattr(settings, "RETURN_CHANGE_WARNING_THRESHOLD", {})
+    bounds = getattr(settings, "RETURN_CASELOAD_BOUNDS", (1.0, 60.0))
+    return Thresholds(
+        relative=float(configured.get("relative", 0.25)),
+        percentage_points=float(configured.get("percentage_points", 10.0)),
+        caseload_min=float(bounds[0]),
+        caseload_max=float(bounds[1]),
+    )
+
+
+# --- the return ------------------------------------------------------------------------------
+
+
+def month_indicators() -> list[Indicator]:
+    """The indicators in the monthly return, in catalogue order."""
+    return list(Indicator.objects.in_monthly_return().exclude(entry="").order_by("sort_order"))
+
+
+def get_authority_for(user: Any, gss_code: str, action: str = Action.VIEW) -> Authority:
+    """The authority, if ``user`` may do ``action`` with its returns: 404 when there is no such
+    authority, PermissionDenied when there is but it is not theirs."""
+    authority = (
+        Authority.objects.for_user(user, action)
+        .select_related("region")
+        .filter(gss_code=gss_code)
+        .first()
+    )
+    if authority is not None:
+        return authority
+    if Authority.objects.filter(gss_code=gss_code).exists():
+        raise PermissionDenied(f"You do not have access to this authority's returns ({action})")
+    raise Http404(f"No authority has the GSS code {gss_code}")
+
+
+def get_return(user: Any, authority: Authority, month: datetime.date) -> MonthlyReturn | None:
+    """The return, scoped to what ``user`` may see (None if not started)."""
+    return (
+        MonthlyReturn.objects.for_user(user)
+        .select_related("authority", "submitted_by", "approved_by", "reopened_by")
+        .filter(authority=authority, month=month)
+        .first()
+    )
+
+
+def saved_values(monthly_return: MonthlyReturn | None) -> dict[str, ReturnValue]:
+    if monthly_return is None:
+        return {}
+    values = ReturnValue.objects.filter(monthly_return=monthly_return).select_related("indicator")
+    return {value.indicator.code: value for value in values}
+
+
+@dataclass
+class Beside:
+    """The figures shown beside a field: last month and the same month a year before."""
+
+    previous: Observation | None = None
+    last_year: Observation | None = None
+
+    @property
+    def previous_value(self) -> float | None:
+        return self.previous.value if self.previous else None
+
+
+def figures_beside(
+    authority: Authority, month: datetime.date, indicators: list[Indicator]
+) -> dict[str, Beside]:
+    """Last month's and last year's figures for every indicator, in one query: approved returns
+    first, then any other source of the authority's own figures (official, report, demo)."""
+    previous, last_year = add_months(month, -1), add_months(month, -12)
+    rank: dict[str, int] = {str(s): order for order, s in enumerate(BESIDE_SOURCE_PRIORITY)}
+    observations = Observation.objects.filter(
+        area_code=authority.gss_code,
+        period_kind=PeriodKind.MONTH,
+        period_start__in=[previous, last_year],
+        indicator__in=indicators,
+        value__isnull=False,
+    ).select_related("indicator")
+    best: dict[tuple[str, datetime.date], Observation] = {}
+    for observation in observations:
+        key = (observation.indicator.code, observation.period_start)
+        held = best.get(key)
+        if held is None or rank.get(observation.source, 99) < rank.get(held.source, 99):
+            best[key] = observation
+    return {
+        indicator.code: Beside(
+            previous=best.get((indicator.code, previous)),
+            last_year=best.get((indicator.code, last_year)),
+        )
+        for indicator in indicators
+    }
+
+
+def previous_values(
+    authority: Authority, month: datetime.date, indicators: list[Indicator]
+) -> dict[str, float | None]:
+    beside = figures_beside(authority, month, indicators)
+    return {code: figures.previous_value for code, figures in beside.items()}
+
+
+def timeline(monthly_return: MonthlyReturn | None) -> list[ReturnEvent]:
+    if monthly_return is None:
+        return []
+    return list(ReturnEvent.objects.filter(monthly_return=monthly_return).order_by("at", "pk"))
+
+
+def changes(
+    monthly_return: MonthlyReturn | None, indicator: Indicator | None = None
+) -> QuerySet[ValueChange]:
+    if monthly_return is None:
+        return ValueChange.objects.none()
+    found = ValueChange.objects.filter(monthly_return=monthly_return).select_related("indicator")
+    if indicator is not None:
+        found = found.filter(indicator=indicator)
+    return found.order_by("-changed_at", "-pk")
+
+
+# --- the tracker -----------------------------------------------------------------------------
+
+NOT_STARTED = "not_started"
+STATUS_WORDS = {
+    NOT_STARTED: "Not started",
+    ReturnStatus.DRAFT: "Draft",
+    ReturnStatus.SUBMITTED: "Submitted",
+    ReturnStatus.APPROVED: "Approved",
+    ReturnStatus.REOPENED: "Reopened",
+}
+STATUS_TAGS = {
+    NOT_STARTED: "govuk-tag--grey",
+    ReturnStatus.DRAFT: "govuk-tag--blue",
+    ReturnStatus.SUBMITTED: "govuk-tag--yellow",
+    ReturnStatus.APPROVED: "govuk-tag--green",
+    ReturnStatus.REOPENED: "govuk-tag--purple",
+}
+
+
+@dataclass(frozen=True)
+class TrackerCell:
+    month: datetime.date
+    status: str
+    overdue: bool
+
+    @property
+    def words(self) -> str:
+        words = STATUS_WORDS[self.status]
+        return f"Overdue: {words.lower()}" if self.overdue else words
+
+    @property
+    def tag_class(self) -> str:
+        return "govuk-tag--red" if self.overdue else STATUS_TAGS[self.status]
+
+    @property
+    def slug(self) -> str:
+        return month_slug(self.month)
+
+    @property
+    def due(self) -> datetime.date:
+        return due_date(self.month)
+
+
+@dataclass
+class TrackerRow:
+    authority: Authority
+    cells: list[TrackerCell]
+
+
+@dataclass
+class TrackerMonth:
+    month: datetime.date
+    due: datetime.date
+    counts: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def submitted(self) -> int:
+        return self.counts.get(ReturnStatus.SUBMITTED, 0) + self.counts.get(
+            ReturnStatus.APPROVED, 0
+        )
+
+
+@dataclass
+class Tracker:
+    months: list[TrackerMonth]
+    rows: list[TrackerRow]
+
+
+def tracker(user: Any, today: datetime.date, action: str = Action.TRACK) -> Tracker:
+    """Which authorities have returned which of the last 12 months, for the authorities the user
+    may track (or do ``action`` with): one query, whatever the number of authorities."""
+    newest = latest_month(today)
+    months = [add_months(newest, -offset) for offset in range(TRACKER_MONTHS - 1, -1, -1)]
+    annotations = {
+        f"status_{index}": Subquery(
+            MonthlyReturn.objects.filter(authority=OuterRef("pk"), month=month).values("status")[:1]
+        )
+        for index, month in enumerate(months)
+    }
+    authorities = (
+        Authority.objects.for_user(user, action).active().annotate(**annotations).order_by("name")
+    )
+    columns = [TrackerMonth(month=month, due=due_date(month)) for month in months]
+    rows = []
+    for authority in authorities:
+        cells = []
+        for index, column in enumerate(columns):
+            status = getattr(authority, f"status_{index}") or NOT_STARTED
+            overdue = status in (NOT_STARTED, *EDITABLE) and today > column.due
+            column.counts[status] = column.counts.get(status, 0) + 1
+            cells.append(TrackerCell(month=column.month, status=status, overdue=overdue))
+        rows.append(TrackerRow(authority=authority, cells=cells))
+    return Tracker(months=columns, rows=rows)
