@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import math
-
 import pandas as pd
 import plotly.graph_objects as go
 
@@ -41,9 +39,12 @@ def _style_for(role: str, period_kind: str) -> dict:
 ROLE_ORDER = {"authority": 0, "report": 1, "neighbours": 2, "region": 3, "england": 4}
 
 
-def _ordered_series(points: pd.DataFrame) -> list[tuple[str, pd.DataFrame]]:
-    groups = list(points.groupby("series", sort=False))
-    return sorted(groups, key=lambda item: ROLE_ORDER.get(item[1]["role"].iloc[0], 9))
+def _ordered_series(points: pd.DataFrame) -> list[tuple[str, list[dict]]]:
+    """The points grouped by series (in the order first met), then ordered by role."""
+    groups: dict[str, list[dict]] = {}
+    for record in points.to_dict("records"):
+        groups.setdefault(record["series"], []).append(record)
+    return sorted(groups.items(), key=lambda item: ROLE_ORDER.get(item[1][0]["role"], 9))
 
 
 AXIS_PADDING = pd.Timedelta(days=120)
@@ -95,15 +96,14 @@ def trajectory_figure(
     events = events[_between(events["date"], start, end)]
 
     for name, series in _ordered_series(points):
-        role = series["role"].iloc[0]
-        look = _style_for(role, series["period_kind"].iloc[0])
+        role = series[0]["role"]
+        look = _style_for(role, series[0]["period_kind"])
         is_report = role == "report"
-        notes = series["note"].fillna("").tolist()
         traces.append(
             {
                 "type": "scatter",
-                "x": _dates(series["period_end"]),
-                "y": _values(series["value"]),
+                "x": [pd.Timestamp(r["period_end"]).strftime("%Y-%m-%d") for r in series],
+                "y": [None if pd.isna(r["value"]) else float(r["value"]) for r in series],
                 "name": name,
                 "mode": "markers" if is_report else "lines+markers",
                 "line": {"color": look["color"], "dash": look["dash"], "width": look["width"] or 1},
@@ -114,7 +114,8 @@ def trajectory_figure(
                 },
                 "connectgaps": False,
                 "customdata": [
-                    list(pair) for pair in zip(series["period_label"], notes, strict=True)
+                    [r["period_label"], r["note"] if isinstance(r["note"], str) else ""]
+                    for r in series
                 ],
                 "hovertemplate": f"<b>{name}</b><br>%{{customdata[0]}}: {hover_value}"
                 "<br>%{customdata[1]}<extra></extra>",
@@ -228,21 +229,26 @@ def describe_trajectory(
     decimals: int,
 ) -> str:
     """The chart's text alternative, written from the data it draws."""
-    if points.empty or points["value"].isna().all():
+    records = [r for r in points.to_dict("records") if not pd.isna(r["value"])]
+    if not records:
         return f"No figures for {indicator_name.lower()} in {area_name} in the period chosen."
 
     def written(value: float) -> str:
         return format_value(value, unit, decimals)
 
-    own = points[points["role"] == "authority"].dropna(subset=["value"])
-    if own.empty:
-        own = points.dropna(subset=["value"])
+    def newest(rows: list[dict]) -> dict:
+        return max(rows, key=lambda r: pd.Timestamp(r["period_end"]))
+
+    own = [r for r in records if r["role"] == "authority"] or records
     # Describe the authority's principal series: annual if it has one, else monthly.
-    annual = own[own["period_kind"] != PeriodKind.MONTH]
-    main = annual if not annual.empty else own
-    main = main[main["series"] == main["series"].iloc[0]].sort_values("period_end")
-    values = [float(v) for v in main["value"]]
-    labels = list(main["period_label"])
+    annual = [r for r in own if r["period_kind"] != PeriodKind.MONTH]
+    main = annual or own
+    main = sorted(
+        (r for r in main if r["series"] == main[0]["series"]),
+        key=lambda r: pd.Timestamp(r["period_end"]),
+    )
+    values = [float(r["value"]) for r in main]
+    labels = [r["period_label"] for r in main]
     first_label, last_label = labels[0], labels[-1]
     sentence = (
         f"Line chart of {indicator_name.lower()}, {area_name}, {first_label} to {last_label}: "
@@ -268,41 +274,39 @@ def describe_trajectory(
             )
     extras = []
     for role in ("england", "region", "neighbours"):
-        comparator = points[points["role"] == role].dropna(subset=["value"])
-        if comparator.empty:
-            continue
-        latest = comparator.sort_values("period_end").iloc[-1]
-        extras.append(f"{latest['series']} {written(latest['value'])} in {latest['period_label']}")
-    monthly = own[own["period_kind"] == PeriodKind.MONTH]
-    if not annual.empty and not monthly.empty:
-        latest = monthly.sort_values("period_end").iloc[-1]
+        comparator = [r for r in records if r["role"] == role]
+        if comparator:
+            latest = newest(comparator)
+            extras.append(
+                f"{latest['series']} {written(latest['value'])} in {latest['period_label']}"
+            )
+    monthly = [r for r in own if r["period_kind"] == PeriodKind.MONTH]
+    if annual and monthly:
+        latest = newest(monthly)
         extras.append(
             f"latest monthly figure {written(latest['value'])} in {latest['period_label']}"
         )
-    text = sentence + ("; " + "; ".join(extras) if extras else "") + "."
-    return text
+    return sentence + ("; " + "; ".join(extras) if extras else "") + "."
 
 
 def trajectory_table(points: pd.DataFrame) -> pd.DataFrame:
     """What the chart draws, one row per period and one column per series: the data table and
-    the CSV are both made from this frame, so they cannot disagree."""
+    the CSV are both made from this frame, so they cannot disagree. A cell holds the figure, or
+    its symbol where a symbol stands instead."""
     if points.empty:
         return pd.DataFrame(columns=["Period", "Period end"])
     ordered = [name for name, _ in _ordered_series(points)]
-    frame = points.copy()
-    frame["cell"] = [
-        value
-        if value is not None and not (isinstance(value, float) and math.isnan(value))
-        else symbol
-        for value, symbol in zip(frame["value"], frame["symbol"], strict=True)
-    ]
-    wide = frame.pivot_table(
-        index=["period_end", "period_label"],
-        columns="series",
-        values="cell",
-        aggfunc="first",
-    )
-    wide = wide.reindex(columns=ordered).reset_index().sort_values(["period_end", "period_label"])
-    wide = wide.rename(columns={"period_label": "Period", "period_end": "Period end"})
-    wide.columns.name = None
-    return wide[["Period", "Period end", *ordered]]
+    rows: dict[tuple, dict] = {}
+    for series, end, label, value, symbol in zip(
+        points["series"],
+        points["period_end"],
+        points["period_label"],
+        points["value"],
+        points["symbol"],
+        strict=True,
+    ):
+        row = rows.setdefault((end, label), {"Period": label, "Period end": end})
+        if series not in row:  # the first figure drawn for a series and period
+            row[series] = symbol if pd.isna(value) else value
+    records = [rows[key] for key in sorted(rows, key=lambda k: (pd.Timestamp(k[0]), k[1]))]
+    return pd.DataFrame.from_records(records, columns=["Period", "Period end", *ordered])

@@ -408,38 +408,47 @@ def trajectory(
     milestones. Five queries, whatever the number of periods or authorities."""
     neighbours = neighbour_codes(authority)
     region_code = authority.region.code if authority.region else ""
-    codes = [authority.gss_code, ENGLAND_CODE, *neighbours] + ([region_code] if region_code else [])
-    rows = list(
-        Observation.objects.filter(indicator=indicator, area_code__in=codes)
+    fields = (
+        "id",
+        "area_code",
+        "area_level",
+        "source",
+        "period_kind",
+        "period_start",
+        "period_end",
+        "period_label",
+        "value",
+        "symbol",
+    )
+    own = list(
+        Observation.objects.filter(indicator=indicator, area_code=authority.gss_code)
         .order_by("period_end")
-        .values(
-            "id",
-            "area_code",
-            "area_level",
-            "source",
-            "period_kind",
-            "period_start",
-            "period_end",
-            "period_label",
-            "value",
-            "symbol",
-            "quote",
-        )
+        .values(*fields, "quote")
     )
-    available_years = sorted(
-        {row["period_end"].year for row in rows if row["area_code"] == authority.gss_code}
-    )
-    if first_year is not None:
-        rows = [row for row in rows if row["period_end"].year >= first_year]
-    if last_year is not None:
-        rows = [row for row in rows if row["period_end"].year <= last_year]
+    available_years = sorted({row["period_end"].year for row in own})
+    own = [row for row in own if _within(row["period_end"], first_year, last_year)]
 
-    own = [row for row in rows if row["area_code"] == authority.gss_code]
-    # Comparators are drawn for the authority's annual series where it has one, else monthly.
+    # Comparators are drawn for the authority's annual series where it has one, else monthly;
+    # only those are read (neighbours' monthly figures would be most of the rows otherwise).
     comparable = [row for row in own if row["source"] in COMPARATOR_SOURCE]
     annual = [row for row in comparable if row["period_kind"] != PeriodKind.MONTH]
     basis = annual or comparable
     comparator_keys = {(COMPARATOR_SOURCE[Source(r["source"])], r["period_kind"]) for r in basis}
+    rows: list[dict] = []
+    if comparator_keys:
+        kinds = Q()
+        for source, period_kind in comparator_keys:
+            kinds |= Q(source=source, period_kind=period_kind)
+        others = Observation.objects.filter(
+            kinds,
+            indicator=indicator,
+            area_code__in=[ENGLAND_CODE, *neighbours] + ([region_code] if region_code else []),
+        )
+        if first_year is not None:
+            others = others.filter(period_end__gte=datetime.date(first_year, 1, 1))
+        if last_year is not None:
+            others = others.filter(period_end__lte=datetime.date(last_year, 12, 31))
+        rows = list(others.order_by("period_end").values(*fields))
 
     points: list[dict] = []
     for row in own:
