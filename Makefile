@@ -10,7 +10,7 @@ OFFICIAL_DATA ?=
 BENCH_DB ?= postgres://postgres@127.0.0.1:5432/trajectory_bench
 BENCH_ARGS ?=
 
-.PHONY: run test lint format bench bench-sqlite frontend venv demo clean
+.PHONY: run test lint format bench bench-sqlite load frontend venv demo clean
 
 $(BIN)/.installed: pyproject.toml requirements.lock
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -52,6 +52,10 @@ bench: venv frontend
 	DATABASE_URL=$(BENCH_DB) DJANGO_DEBUG=0 DJANGO_ALLOWED_HOSTS=127.0.0.1 \
 	  sh -c '$(BIN)/python manage.py migrate --noinput -v0 && \
 	  $(BIN)/python manage.py benchmark $(if $(wildcard ../shared/data/official),--official ../shared/data/official) $(BENCH_ARGS)'
+
+# A bounded load test against gunicorn on 127.0.0.1 (run `make bench` first to load the data).
+load: venv frontend
+	bash scripts/loadtest.sh
 
 bench-sqlite: venv frontend
 	rm -f /tmp/trajectory-bench.sqlite3
