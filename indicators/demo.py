@@ -59,6 +59,7 @@ from indicators.models import (
     Observation,
     PeriodKind,
     ReturnStatus,
+    ReturnValue,
     Source,
 )
 
@@ -1417,3 +1418,40 @@ def load_demo(
         last_month=plan.months[-1] if plan.months else None,
         seconds=time.perf_counter() - started,
     )
+
+
+@transaction.atomic
+def fill_demo_return_values(authority: Authority) -> int:
+    """Give the authority's approved demo returns the figures they were approved with (the demo
+    observations for their month), so the return pages the demo users open are not empty.
+
+    Only one authority's: the rest keep their figures as observations, which is all the charts
+    need, and the national-scale load stays fast.
+    """
+    returns = {
+        r.month: r
+        for r in MonthlyReturn.objects.filter(
+            authority=authority, is_demo=True, status=ReturnStatus.APPROVED
+        )
+    }
+    monthly = Observation.objects.filter(
+        area_code=authority.gss_code,
+        source=Source.DEMO,
+        period_kind=PeriodKind.MONTH,
+        period_start__in=list(returns),
+        indicator__in_monthly_return=True,
+    ).values_list("period_start", "indicator_id", "value", "numerator", "denominator")
+    ReturnValue.objects.filter(monthly_return__in=list(returns.values())).delete()
+    values = [
+        ReturnValue(
+            monthly_return=returns[month],
+            indicator_id=indicator_id,
+            value=value,
+            numerator=numerator,
+            denominator=denominator,
+            commentary="Simulated figure from the demo generator.",
+        )
+        for month, indicator_id, value, numerator, denominator in monthly
+    ]
+    ReturnValue.objects.bulk_create(values, batch_size=2000)
+    return len(values)

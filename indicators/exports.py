@@ -23,6 +23,7 @@ import pandas as pd
 
 from authorities.models import Authority, Region
 from indicators import ees_mapping as mapping
+from indicators.csv_safety import safe_cell
 from indicators.importers.ees import ees_time
 from indicators.models import AreaLevel, Indicator, Observation, Source
 
@@ -225,4 +226,7 @@ def _geography(levels: pd.Series, codes: pd.Series) -> pd.DataFrame:
 def observations_csv(query: ExportQuery, *, visible_sources: Collection[str] | None = None) -> str:
     """The export as CSV text (UTF-8, "\\n" line ends, blank for no figure)."""
     frame = observations_frame(query, visible_sources=visible_sources)
+    # Names, codes and symbols come from imported files: none may run as a spreadsheet formula.
+    frame = frame.map(safe_cell)
+    frame.columns = [safe_cell(str(column)) for column in frame.columns]
     return frame.to_csv(index=False, lineterminator="\n", na_rep="")

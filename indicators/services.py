@@ -11,10 +11,11 @@ from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db import transaction
 from django.utils import timezone
 
-from authorities.models import Action, Authority, actions_for
+from authorities import audit
+from authorities.models import Action, AuditAction, Authority, actions_for
 
 from . import returns_selectors, uploads, validation
-from .importing import ImportReport
+from .importing import ImportFailed, ImportReport
 from .models import (
     AreaLevel,
     ChangeVia,
@@ -415,6 +416,12 @@ def approve_return(
     monthly_return.save()
     count = _publish(monthly_return, user)
     _event(monthly_return, ReturnEventKind.APPROVED, user, note=f"{count} figures published")
+    audit.record(
+        AuditAction.RETURN_APPROVED,
+        user=user,
+        authority=monthly_return.authority,
+        detail=f"{release_name(monthly_return)}: {count} figures published",
+    )
     return monthly_return
 
 
@@ -453,10 +460,15 @@ def reopen_return(
     monthly_return.save()
     note = f"{withdrawn} published figures withdrawn" if withdrawn else ""
     _event(monthly_return, ReturnEventKind.REOPENED, user, reason=reason, note=note)
+    audit.record(
+        AuditAction.RETURN_REOPENED,
+        user=user,
+        authority=monthly_return.authority,
+        detail=f"{release_name(monthly_return)}: {reason}" + (f" ({note})" if note else ""),
+    )
     return monthly_return
 
 
-@transaction.atomic
 def import_return_upload(
     *,
     authority: Authority,
@@ -467,7 +479,47 @@ def import_return_upload(
     version: int | None = None,
 ) -> ImportReport:
     """A filled-in CSV or Excel template: every row read and checked by the same rules as the
-    form; any problem (by row and column) raises ImportFailed and nothing is written."""
+    form; any problem (by row and column) raises ImportFailed and nothing is written. Both
+    outcomes go to the audit log."""
+    try:
+        with transaction.atomic():
+            report = _import_return_upload(
+                authority=authority,
+                month=month,
+                user=user,
+                file_name=file_name,
+                content=content,
+                version=version,
+            )
+            audit.record(
+                AuditAction.RETURN_UPLOADED,
+                user=user,
+                authority=authority,
+                detail=f"{file_name} for {month:%Y-%m}: {report.updated} indicators changed, "
+                f"{report.unchanged} unchanged",
+            )
+    except ImportFailed as failure:
+        count = len(failure.errors)
+        audit.record(
+            AuditAction.UPLOAD_FAILED,
+            user=user,
+            authority=authority,
+            detail=f"{file_name} for {month:%Y-%m}: {count} problem{'s' if count != 1 else ''}\n"
+            + failure.summary(limit=10),
+        )
+        raise
+    return report
+
+
+def _import_return_upload(
+    *,
+    authority: Authority,
+    month: datetime.date,
+    user: AbstractBaseUser | AnonymousUser,
+    file_name: str,
+    content: bytes,
+    version: int | None = None,
+) -> ImportReport:
     _require(user, Action.EDIT, authority, "upload")
     current = MonthlyReturn.objects.filter(authority=authority, month=month).first()
     if current is not None:
@@ -498,6 +550,7 @@ def import_return_upload(
     changed = {change.indicator_id for change in result.changes}
     report.updated = len(changed)
     report.unchanged = len(entries.rows) - len(changed)
+
     if entries.blank:
         report.notes.append(
             f"{len(entries.blank)} indicators were left blank in the file and kept as they were"

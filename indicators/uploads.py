@@ -15,6 +15,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from .csv_safety import restore, safe_cell
 from .importing import ImportFailed, RowError
 from .validation import (
     COMMENTARY,
@@ -45,20 +46,9 @@ LARGEST_FILE = 2 * 1024 * 1024
 MOST_ROWS = 500
 SHEET_NAME = "Return"
 
-# A spreadsheet runs a cell that starts with one of these as a formula (CSV injection).
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def neutralise(text: str) -> str:
-    """Make text safe to open in a spreadsheet: a leading ' stops it running as a formula."""
-    return f"'{text}" if text.startswith(FORMULA_STARTS) else text
-
-
-def restore(text: str) -> str:
-    """Undo ``neutralise`` on the way back in."""
-    if text.startswith("'") and text[1:2] and text[1:].startswith(FORMULA_STARTS):
-        return text[1:]
-    return text
+# A spreadsheet runs a cell that starts with a formula character as a formula (CSV injection):
+# every text cell goes through the one rule in ``csv_safety``, and is restored on the way back in.
+neutralise = safe_cell
 
 
 # --- templates -------------------------------------------------------------------------------
@@ -120,7 +110,7 @@ def _csv_cell(cell: Any) -> str:
         return ""
     if _is_number(cell):
         return number_text(float(cell))
-    return str(cell)
+    return safe_cell(str(cell))
 
 
 def _is_number(cell: Any) -> bool:
@@ -160,6 +150,7 @@ def xlsx_template(rows: Iterable[list[Any]], *, title: str) -> bytes:
         sheet.append(row)
         for cell in sheet[sheet.max_row]:
             if isinstance(cell.value, str):
+                cell.value = safe_cell(cell.value)
                 cell.data_type = "s"  # never a formula, whatever it starts with
     widths = [12, 10, 28, 60, 10, 12, 14, 40, 40]
     for letter, width in zip("ABCDEFGHI", widths, strict=True):

@@ -596,3 +596,28 @@ def test_command_refuses_too_few_authorities():
     with pytest.raises(CommandError, match="between 11"):
         call_command("load_demo", "--authorities", "5", stdout=io.StringIO())
     assert not Authority.objects.exists()
+
+
+@pytest.mark.django_db
+def test_the_demo_users_authority_has_its_approved_figures_on_its_returns(loaded):
+    from indicators.demo import fill_demo_return_values
+    from indicators.models import ReturnValue
+
+    authority = Authority.objects.filter(is_demo=True).order_by("name").first()
+    filled = fill_demo_return_values(authority)
+    approved = MonthlyReturn.objects.filter(authority=authority, status=ReturnStatus.APPROVED)
+    assert filled == approved.count() * Indicator.objects.in_monthly_return().count()
+    value = ReturnValue.objects.filter(monthly_return__in=approved).first()
+    observed = Observation.objects.get(
+        area_code=authority.gss_code,
+        indicator=value.indicator,
+        period_kind="month",
+        period_start=value.monthly_return.month,
+        source=Source.DEMO,
+    )
+    assert (value.value, value.numerator, value.denominator) == (
+        observed.value,
+        observed.numerator,
+        observed.denominator,
+    )
+    assert fill_demo_return_values(authority) == filled  # again: replaced, not duplicated

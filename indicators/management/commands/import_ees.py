@@ -6,6 +6,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from authorities import audit
 from indicators.importers.ees import import_ees
 from indicators.importing import ImportFailed
 
@@ -30,9 +31,11 @@ class Command(BaseCommand):
         try:
             result = import_ees(options["files"], all_columns=options["all_columns"])
         except ImportFailed as failure:
+            audit.record_import("import_ees", options["files"], failure=failure)
             count = len(failure.errors)
             raise CommandError(
                 f"Nothing was imported: {count} problem{'s' if count != 1 else ''} found.\n"
                 + failure.summary()
             ) from failure
+        audit.record_import("import_ees", options["files"], summary=str(result))
         self.stdout.write(str(result))

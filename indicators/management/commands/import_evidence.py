@@ -4,6 +4,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from authorities import audit
 from indicators.importers.evidence import DEFAULT_DIRECTORY, import_evidence
 from indicators.importing import ImportFailed
 
@@ -29,5 +30,7 @@ class Command(BaseCommand):
         try:
             report = import_evidence(directory)
         except ImportFailed as failure:
+            audit.record_import("import_evidence", [directory], failure=failure)
             raise CommandError(f"Nothing was imported.\n{failure.summary()}") from failure
+        audit.record_import("import_evidence", [directory], summary=str(report))
         self.stdout.write(str(report))

@@ -4,6 +4,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from authorities import audit
 from indicators.importers.official import import_official
 from indicators.importing import ImportFailed, refresh_planner_statistics
 
@@ -25,7 +26,9 @@ class Command(BaseCommand):
         try:
             lines = import_official(folder, evidence=not no_evidence)
         except ImportFailed as failure:
+            audit.record_import("import_official", [folder], failure=failure)
             raise CommandError(f"Nothing was imported.\n{failure.summary()}") from failure
+        audit.record_import("import_official", [folder], summary="\n".join(lines))
         refresh_planner_statistics()
         for line in lines:
             self.stdout.write(line)

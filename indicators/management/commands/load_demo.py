@@ -12,6 +12,7 @@ from indicators.demo import (
     DEFAULT_AUTHORITIES,
     DEFAULT_MONTHS,
     DEFAULT_SEED,
+    fill_demo_return_values,
     load_demo,
 )
 from indicators.importing import refresh_planner_statistics
@@ -68,6 +69,8 @@ class Command(BaseCommand):
         )
         if authority is None:
             return
+        filled = fill_demo_return_values(authority)
+        self.stdout.write(f"{filled} figures filled in on {authority.name}'s approved returns.")
         self.stdout.write(f"Demo users (demo only; their authority is {authority.name}):")
         for username, role, password in create_demo_users(authority):
-            self.stdout.write(f"  {username:<16} {role:<14} password: {password}")
+            self.stdout.write(f"  {username:<20} {role:<15} password: {password}")
