@@ -10,7 +10,7 @@ OFFICIAL_DATA ?=
 BENCH_DB ?= postgres://postgres@127.0.0.1:5432/trajectory_bench
 BENCH_ARGS ?=
 
-.PHONY: run test lint format bench bench-sqlite load frontend venv demo clean
+.PHONY: run test lint format bench bench-sqlite load frontend venv demo clean browser
 
 $(BIN)/.installed: pyproject.toml requirements.lock
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -34,8 +34,22 @@ demo: venv frontend
 run: demo
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
-test: venv frontend
+test: venv frontend browser
 	$(BIN)/pytest
+
+# The browser tests (tests/browser) drive Debian's Chromium through Playwright. Where there is no
+# Chromium and make runs as root, install it. Best effort, never failing the build: without a
+# Chromium those tests skip, saying why.
+browser:
+	-@command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1 || \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    echo "No Chromium: installing Debian's for the browser tests"; \
+	    apt-get install -y -qq chromium >/dev/null 2>&1 || \
+	      { apt-get update -qq && apt-get install -y -qq chromium >/dev/null; } || \
+	      echo "Chromium could not be installed: the browser tests will skip"; \
+	  else \
+	    echo "No Chromium: the browser tests will skip (as root: apt-get install -y chromium)"; \
+	  fi
 
 lint: venv
 	$(BIN)/ruff check .
@@ -65,3 +79,15 @@ bench-sqlite: venv frontend
 
 clean:
 	rm -rf $(VENV) node_modules static/vendor static/build db.sqlite3
+
+# The production configuration on this machine: checks, collectstatic, migrations, the cache
+# table, then gunicorn (config/gunicorn.conf.py). Needs DJANGO_SECRET_KEY, DJANGO_ALLOWED_HOSTS
+# and DATABASE_URL in the environment; see README, "Running it for real".
+.PHONY: serve
+serve: venv frontend
+	DJANGO_SETTINGS_MODULE=config.settings.production HOST=$(HOST) PORT=$(PORT) sh -c '\
+	  $(BIN)/python manage.py check --deploy --fail-level WARNING && \
+	  $(BIN)/python manage.py collectstatic --noinput -v0 && \
+	  $(BIN)/python manage.py migrate --noinput && \
+	  $(BIN)/python manage.py createcachetable && \
+	  exec $(BIN)/gunicorn -c config/gunicorn.conf.py config.wsgi'

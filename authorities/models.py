@@ -414,3 +414,92 @@ def national_actions(user: Any) -> frozenset[Action]:
     for role in Membership.objects.filter(user=user).national().values_list("role", flat=True):
         allowed |= ROLE_ACTIONS.get(role, frozenset())
     return frozenset(allowed)
+
+
+# --- the audit log: who did what, append-only ----------------------------------------------------
+
+from django.utils import timezone  # noqa: E402
+
+
+class AuditAction(models.TextChoices):
+    SIGN_IN = "sign_in", "Signed in"
+    SIGN_IN_FAILED = "sign_in_failed", "Sign-in failed"
+    SIGN_IN_THROTTLED = "sign_in_throttled", "Sign-in refused: too many failures"
+    SIGN_OUT = "sign_out", "Signed out"
+    MEMBERSHIP_ADDED = "membership_added", "Role given"
+    MEMBERSHIP_CHANGED = "membership_changed", "Role changed"
+    MEMBERSHIP_REMOVED = "membership_removed", "Role taken away"
+    ACCOUNT_CHANGED = "account_changed", "Account access changed"
+    RETURN_APPROVED = "return_approved", "Return approved"
+    RETURN_REOPENED = "return_reopened", "Return reopened"
+    RETURN_UPLOADED = "return_uploaded", "Return uploaded"
+    UPLOAD_FAILED = "upload_failed", "Upload refused"
+    DATA_IMPORTED = "data_imported", "Data imported"
+    IMPORT_FAILED = "import_failed", "Import refused"
+
+
+class AuditLogIsAppendOnly(Exception):
+    """An audit entry cannot be changed or removed once written."""
+
+
+class AuditEntryQuerySet(models.QuerySet["AuditEntry"]):
+    def update(self, **kwargs: Any) -> int:
+        raise AuditLogIsAppendOnly("Audit entries cannot be changed")
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        raise AuditLogIsAppendOnly("Audit entries cannot be removed")
+
+    def for_user(self, user: Any) -> AuditEntryQuerySet:
+        """What ``user`` may read: everything for a superuser or national administrator; the
+        entries about their own authorities for an administrator of one; nothing otherwise."""
+        if user is None or not user.is_authenticated or not user.is_active:
+            return self.none()
+        if user.is_superuser:
+            return self
+        admin = Membership.objects.filter(user=user, role=Role.ADMINISTRATOR)
+        if admin.filter(authority__isnull=True).exists():
+            return self
+        return self.filter(authority__in=admin.values("authority"))
+
+
+class AuditEntry(models.Model):
+    """One security-relevant action: a sign-in, a role given, a return approved, a file
+    imported. Written through ``authorities.audit.record``; never changed or removed."""
+
+    at = models.DateTimeField(default=timezone.now, db_index=True)
+    action = models.CharField(max_length=24, choices=AuditAction.choices, db_index=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="Who did it (blank for a command run by an operator, or an unknown name).",
+    )
+    username = models.CharField(
+        max_length=150, blank=True, help_text="The name given, kept if the account goes."
+    )
+    authority = models.ForeignKey(
+        Authority, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    detail = models.TextField(blank=True)
+
+    objects = AuditEntryQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        verbose_name_plural = "audit entries"
+        indexes = [models.Index(fields=["authority", "at"]), models.Index(fields=["user", "at"])]
+
+    def __str__(self) -> str:
+        who = self.username or "system"
+        return f"{self.at:%Y-%m-%d %H:%M:%S} {who}: {self.get_action_display()}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding:
+            raise AuditLogIsAppendOnly("Audit entries cannot be changed")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        raise AuditLogIsAppendOnly("Audit entries cannot be removed")

@@ -1,9 +1,18 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from authorities.signin import SignInView
+from authorities.views import audit_log
+
+from .health import healthz
+
 urlpatterns = [
+    path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
+    # Sign-in with a limit on failures; the rest of Django's account views as they are.
+    path("accounts/login/", SignInView.as_view(), name="login"),
     path("accounts/", include("django.contrib.auth.urls")),
+    path("audit/", audit_log, name="audit"),
     path("returns/", include("indicators.urls")),
     path("", include("reports.urls")),
 ]

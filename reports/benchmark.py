@@ -141,7 +141,8 @@ def _return_endpoints(authority: Authority) -> list[Endpoint]:
     Membership.objects.get_or_create(user=officer, authority=authority, role=Role.DATA_OFFICER)
     client = Client(SERVER_NAME="127.0.0.1")
     client.force_login(officer)
-    month = datetime.date.today().replace(day=1)
+    # The latest month a return can be entered for is last month.
+    month = (datetime.date.today().replace(day=1) - datetime.timedelta(days=1)).replace(day=1)
     url = reverse("returns:return", args=[authority.gss_code, month])
     MonthlyReturn.objects.filter(authority=authority, month=month).delete()
 

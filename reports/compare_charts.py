@@ -167,7 +167,7 @@ def compare_figure(
                 line,
                 xs,
                 look,
-                f"<b>{line.name}</b><br>%{{customdata}}: {hover_x}{hover_value}<extra></extra>",
+                f"{line.name}<br>%{{customdata}}: {hover_x}{hover_value}<extra></extra>",
                 marker={
                     "symbol": look["symbol"],
                     "size": 8 if line.role == "focus" else 5,
@@ -190,13 +190,19 @@ def compare_figure(
             "axref": "pixel",
             "ay": height,
             "ayref": "y",
-            "text": f"<b>{line.name}</b>" if line.role == "focus" else line.name,
+            "text": line.name,
             "showarrow": True,
             "arrowhead": 0,
             "arrowwidth": 1,
             "arrowcolor": _look(line.role)["color"],
             "xanchor": "left",
-            "font": {"size": 12, "color": _look(line.role)["color"]},
+            # Bold by font weight, not <b>: plotly.js styles markup with style attributes,
+            # which the Content Security Policy refuses.
+            "font": {
+                "size": 12,
+                "color": _look(line.role)["color"],
+                "weight": "bold" if line.role == "focus" else "normal",
+            },
         }
         for (line, x, y), height in zip(ends, heights, strict=True)
     ]
@@ -290,7 +296,7 @@ def neighbours_figure(
                     reference,
                     reference.xs(False),
                     england_look,
-                    f"<b>{reference.name}</b><br>%{{customdata}}: {hover_value}<extra></extra>",
+                    f"{reference.name}<br>%{{customdata}}: {hover_value}<extra></extra>",
                     mode="lines",
                     **axes,
                 )
@@ -301,7 +307,7 @@ def neighbours_figure(
                 line,
                 line.xs(False),
                 look,
-                f"<b>{line.name}</b><br>%{{customdata}}: {hover_value}<extra></extra>",
+                f"{line.name}<br>%{{customdata}}: {hover_value}<extra></extra>",
                 **axes,
             )
         )
@@ -309,7 +315,7 @@ def neighbours_figure(
         y_domain = layout[y_ref.replace("y", "yaxis")]["domain"]
         titles.append(
             {
-                "text": f"<b>{line.name}</b>" if line.role == "focus" else line.name,
+                "text": line.name,
                 "x": (x_domain[0] + x_domain[1]) / 2,
                 "y": y_domain[1],
                 "xref": "paper",
@@ -317,7 +323,11 @@ def neighbours_figure(
                 "xanchor": "center",
                 "yanchor": "bottom",
                 "showarrow": False,
-                "font": {"size": 13, "color": style.TEXT},
+                "font": {
+                    "size": 13,
+                    "color": style.TEXT,
+                    "weight": "bold" if line.role == "focus" else "normal",
+                },
             }
         )
     layout["annotations"] = titles

@@ -22,6 +22,7 @@ from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
 
 from authorities.models import AuthorityKind, Grade
+from indicators.csv_safety import safe_row
 from indicators.models import Indicator, Source
 
 from . import compare_charts, comparisons, presenters, selectors
@@ -60,8 +61,8 @@ def _csv_response(filename: str, header: list[str], rows: list[list[str]]) -> Ht
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     writer = csv.writer(response)
-    writer.writerow(header)
-    writer.writerows(rows)
+    writer.writerow(safe_row(header))
+    writer.writerows(safe_row(row) for row in rows)
     return response
 
 

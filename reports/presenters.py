@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from indicators.csv_safety import safe_row
 from indicators.models import Indicator
 
 from .formatting import SYMBOL_WORDS, format_value
@@ -55,7 +56,8 @@ def trajectory_table(table: pd.DataFrame, points: pd.DataFrame, indicator: Indic
 
 
 def csv_rows(table: pd.DataFrame) -> list[list[str]]:
-    """The table's rows for CSV: raw numbers, symbols kept as symbols, blank where nothing."""
+    """The table's rows for CSV: raw numbers, symbols kept as symbols, blank where nothing;
+    every cell safe to open in a spreadsheet (``csv_safety.safe_cell``)."""
     out = []
     for record in table.itertuples(index=False):
         period, period_end, *cells = record
@@ -67,7 +69,7 @@ def csv_rows(table: pd.DataFrame) -> list[list[str]]:
                 row.append(value)
             else:
                 row.append(format(float(value), ".12g"))
-        out.append(row)
+        out.append(safe_row(row))
     return out
 
 

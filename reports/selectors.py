@@ -8,7 +8,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 import pandas as pd
-from django.db.models import OuterRef, Q, Subquery
+from django.db.models import OuterRef, Prefetch, Q, Subquery
 from django.http import Http404
 
 from authorities.models import (
@@ -76,15 +76,39 @@ def authorities_by_region(search: str = "") -> list[RegionGroup]:
     return list(groups.values())
 
 
-def get_authority(gss_code: str) -> Authority:
+def get_authority(gss_code: str, *, with_history: bool = False) -> Authority:
+    """The authority; with its inspections, events and milestones read once, in three queries,
+    when a page shows them in more than one place (the timeline and the chart)."""
+    authorities = Authority.objects.select_related("region", "successor")
+    if with_history:
+        authorities = authorities.prefetch_related(
+            Prefetch("inspections", queryset=Inspection.objects.order_by("-start_date")),
+            Prefetch("events", queryset=Event.objects.order_by("-date")),
+            Prefetch(
+                "milestones",
+                queryset=Milestone.objects.select_related("indicator").order_by(
+                    "indicator__sort_order", "due_date"
+                ),
+            ),
+        )
     try:
-        return Authority.objects.select_related("region", "successor").get(gss_code=gss_code)
+        return authorities.get(gss_code=gss_code)
     except Authority.DoesNotExist:
         raise Http404(f"No authority has the GSS code {gss_code}") from None
 
 
 def neighbour_codes(authority: Authority) -> list[str]:
-    """GSS codes of the authority's neighbours in the newest model, closest first."""
+    """GSS codes of the authority's neighbours in the newest model, closest first. Read once per
+    authority object: the headlines and the chart both need them."""
+    cached = getattr(authority, "_neighbour_codes", None)
+    if cached is not None:
+        return cached
+    codes = _neighbour_codes(authority)
+    authority._neighbour_codes = codes  # type: ignore[attr-defined]
+    return codes
+
+
+def _neighbour_codes(authority: Authority) -> list[str]:
     rows = list(
         StatisticalNeighbour.objects.filter(authority=authority)
         .order_by("-model_year", "rank")
@@ -159,10 +183,11 @@ def judge_direction(change: float, polarity: str) -> str:
     return "up" if change > 0 else "down"
 
 
-def _newest(rows: list[dict]) -> dict:
-    return max(rows, key=lambda r: (r["period_end"], -SOURCE_PRIORITY.get(Source(r["source"]), 9)))
+def _newest(rows: list[tuple]) -> tuple:
+    return max(rows, key=lambda r: (r[4], -SOURCE_PRIORITY.get(Source(r[2]), 9)))
 
 
+# Read as tuples in this order: id, indicator, source, period kind, period end.
 SCAN_FIELDS = ("id", "indicator_id", "source", "period_kind", "period_end")
 
 
@@ -182,11 +207,11 @@ def authority_headlines(
     scan = (
         Observation.objects.filter(area_code=authority.gss_code)
         .order_by("period_end")
-        .values(*SCAN_FIELDS)
+        .values_list(*SCAN_FIELDS)
     )
-    by_indicator: dict[int, list[dict]] = defaultdict(list)
+    by_indicator: dict[int, list[tuple]] = defaultdict(list)
     for row in scan:
-        by_indicator[row["indicator_id"]].append(row)
+        by_indicator[row[1]].append(row)
 
     pairs: list[tuple[int, int | None]] = []
     for series in by_indicator.values():
@@ -194,9 +219,9 @@ def authority_headlines(
         same = [
             r
             for r in series
-            if r["source"] == newest["source"] and r["period_kind"] == newest["period_kind"]
+            if r[2] == newest[2] and r[3] == newest[3]  # same source and period kind
         ]
-        pairs.append((same[-1]["id"], same[-2]["id"] if len(same) > 1 else None))
+        pairs.append((same[-1][0], same[-2][0] if len(same) > 1 else None))
     wanted_ids = [pk for pair in pairs for pk in pair if pk is not None]
     shown = Observation.objects.select_related("indicator").in_bulk(wanted_ids)
 
@@ -301,8 +326,9 @@ def _shown(row: tuple, indicator: Indicator) -> Observation:
 
 def _add_milestones(authority: Authority, headlines: list[Headline], today: datetime.date) -> None:
     upcoming: dict[int, Milestone] = {}
-    for milestone in authority.milestones.filter(due_date__gte=today).order_by("due_date"):
-        upcoming.setdefault(milestone.indicator_id, milestone)
+    for milestone in sorted(authority.milestones.all(), key=lambda m: m.due_date):
+        if milestone.due_date >= today:
+            upcoming.setdefault(milestone.indicator_id, milestone)
     for headline in headlines:
         next_due = upcoming.get(headline.indicator.pk)
         if next_due is None or headline.latest.value is None:
@@ -313,16 +339,20 @@ def _add_milestones(authority: Authority, headlines: list[Headline], today: date
         headline.milestone = MilestoneStatus(next_due, rag)
 
 
+# These read through .all(), so an authority from get_authority(..., with_history=True) costs
+# no further query; sorting here keeps the order whether or not it was prefetched.
+
+
 def authority_inspections(authority: Authority) -> list[Inspection]:
-    return list(authority.inspections.order_by("-start_date"))
+    return sorted(authority.inspections.all(), key=lambda i: i.start_date, reverse=True)
 
 
 def authority_events(authority: Authority) -> list[Event]:
-    return list(authority.events.order_by("-date"))
+    return sorted(authority.events.all(), key=lambda e: e.date, reverse=True)
 
 
 def authority_milestones(authority: Authority) -> list[Milestone]:
-    return list(authority.milestones.select_related("indicator").order_by("indicator", "due_date"))
+    return sorted(authority.milestones.all(), key=lambda m: (m.indicator.sort_order, m.due_date))
 
 
 def regions() -> list[Region]:
@@ -527,24 +557,24 @@ def trajectory(
                 "kind": i.get_kind_display(),
                 "grade": i.get_overall_grade_display(),
             }
-            for i in authority.inspections.graded().order_by("start_date")
-            if _within(i.start_date, first_year, last_year)
+            for i in sorted(authority.inspections.all(), key=lambda i: i.start_date)
+            if i.overall_grade and _within(i.start_date, first_year, last_year)
         ],
         columns=["date", "start_date", "framework", "kind", "grade"],
     )
     events = pd.DataFrame(
         [
             {"date": e.date, "category": e.get_category_display(), "description": e.description}
-            for e in authority.events.exclude(category="inspection").order_by("date")
-            if _within(e.date, first_year, last_year)
+            for e in sorted(authority.events.all(), key=lambda e: e.date)
+            if e.category != "inspection" and _within(e.date, first_year, last_year)
         ],
         columns=["date", "category", "description"],
     )
     milestones = pd.DataFrame(
         [
             {"due_date": m.due_date, "value": m.value, "note": m.note}
-            for m in authority.milestones.filter(indicator=indicator).order_by("due_date")
-            if _within(m.due_date, first_year, last_year)
+            for m in sorted(authority.milestones.all(), key=lambda m: m.due_date)
+            if m.indicator_id == indicator.pk and _within(m.due_date, first_year, last_year)
         ],
         columns=["due_date", "value", "note"],
     )

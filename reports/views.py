@@ -20,6 +20,7 @@ from django.views.decorators.vary import vary_on_headers
 
 from authorities.models import Action, Authority, actions_for
 from indicators import services
+from indicators.csv_safety import safe_row
 from indicators.models import Indicator, Milestone, Source
 
 from . import charts, presenters, selectors, statistics
@@ -140,7 +141,7 @@ def _trajectory_context(authority: Authority, options: ChartOptions) -> dict:
 @require_GET
 @vary_on_headers("HX-Request")
 def authority_detail(request: HttpRequest, gss_code: str) -> HttpResponse:
-    authority = selectors.get_authority(gss_code)
+    authority = selectors.get_authority(gss_code, with_history=True)
     available = selectors.indicators_with_data(authority)
     options = _chart_options(request, available)
     context: dict = {
@@ -188,7 +189,7 @@ def trajectory_csv(request: HttpRequest, gss_code: str) -> HttpResponse:
     filename = f"{authority.gss_code}-{options.indicator.code}.csv"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     writer = csv.writer(response)
-    writer.writerow(table.columns)
+    writer.writerow(safe_row(str(column) for column in table.columns))
     for row in presenters.csv_rows(table):
         writer.writerow(row)
     return response

@@ -18,6 +18,8 @@ cp -r "$govuk/assets" "$vendor/govuk/assets"
 rm -rf "$vendor/govuk/assets/fonts"
 cp node_modules/htmx.org/dist/htmx.min.js "$vendor/htmx/"
 cp node_modules/plotly.js-basic-dist-min/plotly-basic.min.js "$vendor/plotly/"
+# axe-core is for the browser tests only: they read node_modules/axe-core/axe.min.js and inject
+# it into the page under test. It is never copied into static/, so no page ever serves it.
 
 npx --no-install sass --load-path=node_modules --style=compressed --no-source-map --quiet-deps \
   static/scss/trajectory.scss static/build/trajectory.css

@@ -25,3 +25,13 @@ def official_dir() -> Path:
 def reports_dir() -> Path:
     """../shared/data/reports; skipped with a reason where absent, a failure in CI."""
     return _require(SHARED_DATA / "reports")
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Each test starts with an empty cache: sign-in failure counts never carry over."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()

@@ -145,6 +145,9 @@ def read_csv(path: Path, *, required: Sequence[str], label: str | None = None) -
         raise ImportFailed([RowError(name, None, None, "the file is empty")]) from None
     except csv.Error as error:
         raise ImportFailed([RowError(name, 1, None, f"unreadable header: {error}")]) from None
+    if any("\x00" in column for column in header):
+        message = "a NUL character in the header: is this a text CSV file?"
+        raise ImportFailed([RowError(name, 1, None, message)])
     missing = [column for column in required if column not in header]
     if missing:
         found = ", ".join(repr(column) for column in header if column) or "nothing"
@@ -168,6 +171,12 @@ def read_csv(path: Path, *, required: Sequence[str], label: str | None = None) -
             )
             break
         if not any(cell.strip() for cell in cells):
+            continue
+        nul = next((i for i, cell in enumerate(cells) if "\x00" in cell), None)
+        if nul is not None:  # PostgreSQL cannot store it, and it never belongs in a CSV
+            column = header[nul] if nul < len(header) else None
+            message = "a NUL character: is this a text CSV file?"
+            errors.append(RowError(name, row_number, column, message))
             continue
         if len(cells) != len(header):
             errors.append(

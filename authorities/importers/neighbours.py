@@ -26,6 +26,7 @@ NEIGHBOURS = 10
 CODE = "old_la_code"
 NAME = "la_name"
 DEFAULT_MODEL_YEAR = 2025
+CLOSENESS_LENGTH = StatisticalNeighbour._meta.get_field("closeness").max_length or 40
 
 
 def neighbour_column(rank: int) -> str:
@@ -92,7 +93,11 @@ def parse_neighbours(path: Path) -> ParsedNeighbours:
                 )
             elif any(neighbour == other for _, other, _ in neighbours):
                 errors.append(RowError(table.file, number, column, f"{neighbour} appears twice"))
-            neighbours.append((rank, neighbour, " ".join(values[closeness_column(rank)].split())))
+            closeness = " ".join(values[closeness_column(rank)].split())
+            if len(closeness) > CLOSENESS_LENGTH:
+                message = f"a closeness label longer than {CLOSENESS_LENGTH} characters"
+                errors.append(RowError(table.file, number, closeness_column(rank), message))
+            neighbours.append((rank, neighbour, closeness))
         if errors:
             parsed.errors.extend(errors)
         else:
@@ -167,7 +172,7 @@ def write_neighbours(parsed: ParsedNeighbours, *, model_year: int) -> ImportRepo
                     neighbour=index.by_dfe[code],
                     model_year=model_year,
                     rank=rank,
-                    closeness=closeness[:40],
+                    closeness=closeness,
                 )
                 for rank, code, closeness in row.neighbours
             ]

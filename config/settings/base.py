@@ -2,8 +2,10 @@
 
 import os
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
+from django.utils.csp import CSP
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -43,7 +45,10 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "config.logging.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    "config.security.RejectNulCharactersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -98,24 +103,88 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(env("DJANGO_STATIC_ROOT", str(BASE_DIR / "staticfiles")))
+# WhiteNoise serves static files in every environment. Outside production it reads them where
+# they are (no collectstatic, so no "No directory at: staticfiles/" warning); production serves
+# the hashed, compressed copies collectstatic makes (config.settings.production).
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True
+
+# --- security: headers, sessions, sign-in -----------------------------------------------------
+# The same Content Security Policy everywhere (development and tests too, so a page that would
+# break under it fails early). No inline scripts or styles anywhere: figures travel as JSON,
+# scripts are static files, and plotly.js's own CSS is a static stylesheet
+# (static/css/plotly.css, linked with the id plotly.js looks for) instead of a <style> it injects.
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF],
+    "style-src": [CSP.SELF],
+    "img-src": [CSP.SELF, "data:"],
+    "font-src": [CSP.SELF],
+    "connect-src": [CSP.SELF],
+    "object-src": [CSP.NONE],
+    "base-uri": [CSP.NONE],
+    "form-action": [CSP.SELF],
+    "frame-ancestors": [CSP.NONE],
+}
+X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+
+# A session lasts a working day at most, and ends when the browser closes.
+SESSION_COOKIE_AGE = 8 * 60 * 60
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+
+# Sign-in is refused for a name from an address after this many failures in this many seconds.
+SIGN_IN_FAILURE_LIMIT = 5
+SIGN_IN_FAILURE_WINDOW = 15 * 60
+# How many proxies in front of the service append to X-Forwarded-For (0: use REMOTE_ADDR). The
+# address that many hops from the right is the client's, for sign-in limits and the audit log.
+TRUSTED_PROXIES = int(env("DJANGO_TRUSTED_PROXIES", "0"))
+
+# --- shared state: nothing lives in one web process -------------------------------------------
+# Sessions are in the database (Django's default). The cache (sign-in failure counts) is Redis
+# when REDIS_URL is set; otherwise memory of this process, which is fine for one process in
+# development. Production without Redis uses the database cache (config.settings.production).
+REDIS_URL = env("REDIS_URL")
+CACHES: dict[str, dict[str, Any]]
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "trajectory",
+        }
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 LOGIN_URL = "/accounts/login/"
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "/"
 
+
 # Password reset emails, through Django 6.1's MAILERS (which replaces EMAIL_BACKEND). The console
 # backend prints them in development; Django's test set-up swaps in the locmem backend.
-EMAIL_BACKEND_PATH = env("DJANGO_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
-MAILERS: dict[str, dict] = {"default": {"BACKEND": EMAIL_BACKEND_PATH}}
-if EMAIL_BACKEND_PATH.endswith("smtp.EmailBackend"):
-    MAILERS["default"]["OPTIONS"] = {
-        "host": env("DJANGO_EMAIL_HOST", "localhost"),
-        "port": int(env("DJANGO_EMAIL_PORT", "25")),
-        "username": env("DJANGO_EMAIL_HOST_USER"),
-        "password": env("DJANGO_EMAIL_HOST_PASSWORD"),
-        "use_tls": env_bool("DJANGO_EMAIL_USE_TLS", False),
-    }
+def mailers(default_backend: str) -> dict[str, dict]:
+    """MAILERS from DJANGO_EMAIL_BACKEND (else ``default_backend``) and the SMTP settings."""
+    backend = env("DJANGO_EMAIL_BACKEND", default_backend)
+    config: dict[str, dict] = {"default": {"BACKEND": backend}}
+    if backend.endswith("smtp.EmailBackend"):
+        config["default"]["OPTIONS"] = {
+            "host": env("DJANGO_EMAIL_HOST", "localhost"),
+            "port": int(env("DJANGO_EMAIL_PORT", "25")),
+            "username": env("DJANGO_EMAIL_HOST_USER"),
+            "password": env("DJANGO_EMAIL_HOST_PASSWORD"),
+            "use_tls": env_bool("DJANGO_EMAIL_USE_TLS", False),
+        }
+    return config
+
+
+MAILERS = mailers("django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env("DJANGO_DEFAULT_FROM_EMAIL", "Trajectory <noreply@trajectory.invalid>")
 
 # Monthly returns: a move since last month larger than this is a warning that needs an

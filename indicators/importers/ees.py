@@ -28,6 +28,7 @@ from __future__ import annotations
 import csv
 import datetime
 import io
+import math
 import re
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Sequence
@@ -132,7 +133,10 @@ def parse_cell(text: str) -> Cell | None:
     if symbol is not None:
         return Cell(None, str(symbol))
     if NUMBER.fullmatch(text):
-        return Cell(float(text), "")
+        value = float(text)
+        if not math.isfinite(value):
+            raise ValueError(f"{text!r} is too large a number")
+        return Cell(value, "")
     symbols = ", ".join(sorted(key for key in mapping.SYMBOLS if key != ":"))
     raise ValueError(f"{text!r} is neither a number nor an EES symbol ({symbols}, or :)")
 
@@ -727,6 +731,14 @@ def read_file(
         return parsed
     if not header:
         parsed.error(1, None, "the file is empty")
+        return parsed
+    # A NUL character cannot be stored (PostgreSQL refuses it) and never belongs in a CSV.
+    for number, fields in [(1, header), *records]:
+        for position, cell in enumerate(fields):
+            if "\x00" in cell:
+                column = header[position].strip() if position < len(header) else None
+                parsed.error(number, column, "a NUL character: is this a text CSV file?")
+    if parsed.errors:
         return parsed
     header = [column.strip().lstrip("\ufeff").strip() for column in header]
     counts = Counter(header)

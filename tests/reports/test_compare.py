@@ -355,8 +355,9 @@ def test_compare_figure_emphasises_the_focus_and_labels_every_line(three_lines):
     assert traces["England"].line.dash == SERIES_STYLE["england"]["dash"]
     assert list(traces["Barnsley"].y) == [10.0, None, 12.0]
     labels = {a.text: a for a in figure.layout.annotations}
-    assert set(labels) == {"<b>Wakefield</b>", "Barnsley", "England"}
-    assert labels["<b>Wakefield</b>"].y == 32.0
+    assert set(labels) == {"Wakefield", "Barnsley", "England"}
+    assert labels["Wakefield"].y == 32.0
+    assert labels["Wakefield"].font.weight == "bold" and labels["Barnsley"].font.weight == "normal"
     assert figure.layout.showlegend is False
 
 
@@ -406,8 +407,8 @@ def test_neighbours_figure_shares_axes_and_titles_each_panel(three_lines):
         three_lines, title="Agency", unit="percent", decimals=1, columns=3
     )
     go.Figure(figure.to_dict())
-    titles = [a.text for a in figure.layout.annotations]
-    assert titles == ["<b>Wakefield</b>", "Barnsley"]
+    titles = [(a.text, a.font.weight) for a in figure.layout.annotations]
+    assert titles == [("Wakefield", "bold"), ("Barnsley", "normal")]
     layout = figure.to_dict()["layout"]
     y_ranges = {tuple(v["range"]) for k, v in layout.items() if k.startswith("yaxis")}
     x_ranges = {tuple(v["range"]) for k, v in layout.items() if k.startswith("xaxis")}
@@ -672,7 +673,8 @@ def test_neighbours_grid_one_panel_each_shared_axes_table_and_csv(client, place)
     html = response.content.decode()
     figure = response.context["figure"]
     titles = [a["text"] for a in figure["layout"]["annotations"]]
-    assert titles == ["<b>Wakefield</b>", "Barnsley", "Calderdale", "Doncaster"]
+    assert titles == ["Wakefield", "Barnsley", "Calderdale", "Doncaster"]
+    assert figure["layout"]["annotations"][0]["font"]["weight"] == "bold"
     ranges = {
         tuple(value["range"]) for key, value in figure["layout"].items() if key.startswith("yaxis")
     }

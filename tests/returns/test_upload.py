@@ -132,8 +132,9 @@ def test_formulas_in_the_templates_are_neutralised(client, authority, users, off
     cell = cells["cla"][7]
     assert cell.value.startswith("'=") and cell.data_type == "s"
     for prefix in "=+-@":
-        assert neutralise(f"{prefix}1") == f"'{prefix}1"
-        assert restore(neutralise(f"{prefix}1")) == f"{prefix}1"
+        assert neutralise(f"{prefix}SUM(A1)") == f"'{prefix}SUM(A1)"
+        assert restore(neutralise(f"{prefix}SUM(A1)")) == f"{prefix}SUM(A1)"
+    assert neutralise("-3.5") == "-3.5"  # a plain number stays a number
     assert neutralise("fine") == "fine" and restore("'quoted") == "'quoted"
 
 

@@ -17,9 +17,11 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
+from authorities import audit
 from authorities.models import (
     AUTHORITY_ROLES,
     NATIONAL_ONLY_ROLES,
+    AuditAction,
     Authority,
     Membership,
     Role,
@@ -80,6 +82,12 @@ class Command(BaseCommand):
 
         _, added = Membership.objects.get_or_create(user=user, authority=authority, role=role)
         where = authority.name if authority else "every authority"
+        if added:
+            audit.record(
+                AuditAction.MEMBERSHIP_ADDED,
+                authority=authority,
+                detail=f"{user.get_username()}: {role.label} for {where} (create_user command)",
+            )
         verb = "Created" if created else "Updated"
         self.stdout.write(
             self.style.SUCCESS(

@@ -4,6 +4,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from authorities import audit
 from authorities.importers.neighbours import DEFAULT_MODEL_YEAR, import_neighbours
 from indicators.importing import ImportFailed
 
@@ -30,5 +31,7 @@ class Command(BaseCommand):
         try:
             report = import_neighbours(file, model_year=model_year)
         except ImportFailed as failure:
+            audit.record_import("import_neighbours", [file], failure=failure)
             raise CommandError(f"Nothing was imported.\n{failure.summary()}") from failure
+        audit.record_import("import_neighbours", [file], summary=str(report))
         self.stdout.write(str(report))

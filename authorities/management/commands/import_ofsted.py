@@ -4,6 +4,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from authorities import audit
 from authorities.importers.ofsted import import_ofsted
 from indicators.importing import ImportFailed
 
@@ -23,5 +24,7 @@ class Command(BaseCommand):
         try:
             report = import_ofsted(files)
         except ImportFailed as failure:
+            audit.record_import("import_ofsted", files, failure=failure)
             raise CommandError(f"Nothing was imported.\n{failure.summary()}") from failure
+        audit.record_import("import_ofsted", files, summary=str(report))
         self.stdout.write(str(report))

@@ -1,0 +1,114 @@
+"""The audit log page, /audit/: administrators read who did what, filtered without JavaScript.
+
+Anonymous people are sent to sign in; anyone signed in who is not an administrator gets a 403.
+National administrators (and superusers) see every entry; an administrator of one authority sees
+the entries about that authority (``AuditEntry.objects.for_user``).
+"""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django import forms
+from django.contrib.auth.views import redirect_to_login
+from django.core.paginator import Paginator
+from django.db.models import Q, QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from reports.rendering import GovukFormMixin
+
+from .models import AuditAction, AuditEntry, Membership, Role
+
+PAGE_SIZE = 50
+
+
+def is_administrator(user: Any) -> bool:
+    if user is None or not user.is_authenticated or not user.is_active:
+        return False
+    if user.is_superuser:
+        return True
+    return Membership.objects.filter(user=user, role=Role.ADMINISTRATOR).exists()
+
+
+class AuditFilterForm(GovukFormMixin, forms.Form):
+    action = forms.ChoiceField(
+        label="What happened", required=False, choices=[("", "Anything"), *AuditAction.choices]
+    )
+    user = forms.CharField(
+        label="Who",
+        required=False,
+        max_length=150,
+        help_text="A username, or part of one.",
+        widget=forms.TextInput(attrs={"class": "govuk-!-width-one-half", "spellcheck": "false"}),
+    )
+    authority = forms.CharField(
+        label="Authority",
+        required=False,
+        max_length=100,
+        help_text="A name, or part of one, or a GSS code such as E08000036.",
+        widget=forms.TextInput(attrs={"class": "govuk-!-width-one-half"}),
+    )
+    date_from = forms.DateField(
+        label="From",
+        required=False,
+        help_text="The first day to show, for example 2026-03-01.",
+        widget=forms.DateInput(attrs={"type": "date", "class": "govuk-input--width-10"}),
+        error_messages={"invalid": "Enter the first day as a date, for example 2026-03-01"},
+    )
+    date_to = forms.DateField(
+        label="To",
+        required=False,
+        help_text="The last day to show, for example 2026-03-31.",
+        widget=forms.DateInput(attrs={"type": "date", "class": "govuk-input--width-10"}),
+        error_messages={"invalid": "Enter the last day as a date, for example 2026-03-31"},
+    )
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        first, last = cleaned.get("date_from"), cleaned.get("date_to")
+        if first and last and first > last:
+            self.add_error("date_to", "The last day must be the same as or after the first day")
+        return cleaned
+
+    def apply(self, entries: QuerySet[AuditEntry]) -> QuerySet[AuditEntry]:
+        if not self.is_bound or not self.is_valid():
+            return entries
+        data = self.cleaned_data
+        if data.get("action"):
+            entries = entries.filter(action=data["action"])
+        if data.get("user"):
+            entries = entries.filter(username__icontains=data["user"].strip())
+        if data.get("authority"):
+            text = data["authority"].strip()
+            entries = entries.filter(
+                Q(authority__name__icontains=text) | Q(authority__gss_code__iexact=text)
+            )
+        if data.get("date_from"):
+            entries = entries.filter(at__date__gte=data["date_from"])
+        if data.get("date_to"):
+            entries = entries.filter(at__date__lte=data["date_to"])
+        return entries
+
+
+@require_GET
+def audit_log(request: HttpRequest) -> HttpResponse:
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    if not is_administrator(request.user):
+        return render(request, "audit/forbidden.html", status=403)
+    asked = {key: value for key, value in request.GET.items() if key != "page" and value}
+    form = AuditFilterForm(request.GET if asked else None)
+    entries = form.apply(
+        AuditEntry.objects.for_user(request.user).select_related("authority", "user")
+    )
+    page = Paginator(entries, PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {
+        "form": form,
+        "page": page,
+        "filtered": bool(asked) and form.is_valid(),
+        "today": datetime.date.today(),
+    }
+    return render(request, "audit/log.html", context)

@@ -1,0 +1,208 @@
+"""Sign-in protection: failures counted per username and address in the cache, a clear GOV.UK
+error and no authentication attempt once locked out; sessions that end; password rules."""
+
+from __future__ import annotations
+
+import time
+from unittest import mock
+
+import pytest
+from django.conf import settings
+from django.contrib.auth.models import User
+from django.urls import reverse
+
+from authorities import signin
+from authorities.models import AuditAction, AuditEntry
+
+pytestmark = pytest.mark.django_db
+
+TOO_MANY = "Too many failed sign-in attempts. Try again in 15 minutes."
+
+
+def sign_in(client, username="officer", password="wrong", address="10.0.0.1", **extra):
+    return client.post(
+        reverse("login"),
+        {"username": username, "password": password},
+        REMOTE_ADDR=address,
+        **extra,
+    )
+
+
+def test_five_failures_lock_the_name_out_from_that_address(client, users):
+    for attempt in range(1, 5):
+        response = sign_in(client)
+        assert response.status_code == 200
+        assert TOO_MANY not in response.content.decode(), attempt
+    html = sign_in(client).content.decode()  # the fifth failure
+    assert TOO_MANY in html
+    assert "There is a problem" in html and "govuk-error-summary" in html
+
+    # Now even the right password is refused, without asking the authentication backends.
+    with mock.patch.object(signin, "authenticate") as authenticate:
+        response = sign_in(client, password="pw")
+    authenticate.assert_not_called()
+    assert response.status_code == 200 and TOO_MANY in response.content.decode()
+    assert "_auth_user_id" not in client.session
+    assert AuditEntry.objects.filter(action=AuditAction.SIGN_IN_THROTTLED).count() == 1
+    assert AuditEntry.objects.filter(action=AuditAction.SIGN_IN_FAILED).count() == 5
+
+
+def test_the_lock_is_per_name_and_address_and_ends_after_the_window(client, users):
+    for _ in range(5):
+        sign_in(client)
+    # Another address, or another name, is not locked out.
+    assert sign_in(client, password="pw", address="10.0.0.2").status_code == 302
+    client.logout()
+    assert sign_in(client, username="approver", password="pw").status_code == 302
+    client.logout()
+    assert TOO_MANY in sign_in(client, password="pw").content.decode()
+    # Upper case is the same name.
+    assert TOO_MANY in sign_in(client, username="OFFICER", password="pw").content.decode()
+    later = time.time() + settings.SIGN_IN_FAILURE_WINDOW + 1
+    with mock.patch("time.time", return_value=later):
+        assert sign_in(client, password="pw").status_code == 302
+
+
+def test_a_success_forgets_earlier_failures(client, users):
+    for _ in range(4):
+        sign_in(client)
+    assert sign_in(client, password="pw").status_code == 302
+    client.logout()
+    for _ in range(4):
+        sign_in(client)
+    assert sign_in(client, password="pw").status_code == 302
+
+
+def test_behind_a_proxy_the_forwarded_address_counts(client, users, settings):
+    settings.TRUSTED_PROXIES = 1
+    for _ in range(5):
+        sign_in(client, address="10.9.9.9", HTTP_X_FORWARDED_FOR="203.0.113.7")
+    # Same proxy, another client: not locked out.
+    response = sign_in(
+        client, password="pw", address="10.9.9.9", HTTP_X_FORWARDED_FOR="198.51.100.4"
+    )
+    assert response.status_code == 302
+    entry = AuditEntry.objects.filter(action=AuditAction.SIGN_IN_FAILED).first()
+    assert entry.ip_address == "203.0.113.7"
+
+
+def test_a_spoofed_forwarded_header_is_ignored_without_a_trusted_proxy(client, users):
+    for number in range(5):
+        sign_in(client, HTTP_X_FORWARDED_FOR=f"192.0.2.{number}")
+    assert TOO_MANY in sign_in(client, password="pw").content.decode()
+
+
+def test_the_admin_sign_in_is_throttled_too(client, users):
+    User.objects.filter(username="admin").update(is_staff=True)
+    for _ in range(5):
+        client.post(
+            reverse("admin:login"), {"username": "admin", "password": "x"}, REMOTE_ADDR="10.0.0.5"
+        )
+    response = client.post(
+        reverse("admin:login") + "?next=/admin/",
+        {"username": "admin", "password": "pw"},
+        REMOTE_ADDR="10.0.0.5",
+    )
+    assert response.status_code == 200 and TOO_MANY in response.content.decode()
+
+
+def test_counts_live_in_the_shared_cache(users, settings):
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "signin_test_cache",
+        }
+    }
+    from django.core.cache import caches
+    from django.core.management import call_command
+
+    call_command("createcachetable", verbosity=0)
+    request = mock.Mock(META={"REMOTE_ADDR": "10.1.1.1"})
+    with mock.patch.object(signin, "cache", caches["default"]):
+        for expected in range(1, 6):
+            assert signin.count_failure("officer", request) == expected
+        assert signin.is_locked_out("officer", request)
+        signin.forget_failures("officer", request)
+        assert not signin.is_locked_out("officer", request)
+
+
+# --- sessions -------------------------------------------------------------------------------
+
+
+def test_a_session_lasts_a_working_day_and_ends_with_the_browser(client, users):
+    assert settings.SESSION_COOKIE_AGE == 8 * 60 * 60
+    assert settings.SESSION_EXPIRE_AT_BROWSER_CLOSE
+    response = sign_in(client, password="pw")
+    cookie = response.cookies[settings.SESSION_COOKIE_NAME]
+    assert cookie["httponly"] and not cookie["max-age"] and not cookie["expires"]
+    assert client.session.get_expiry_age() == 8 * 60 * 60
+    assert client.session.get_expire_at_browser_close()
+
+
+# --- passwords ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("password", "message"),
+    [
+        ("short1!", "This password is too short. It must contain at least 8 characters."),
+        ("password123", "This password is too common."),
+        ("8675309218", "This password is entirely numeric."),
+        ("officer-example", "The password is too similar to the"),
+    ],
+)
+def test_changing_a_password_applies_the_validators(client, users, password, message):
+    client.force_login(users["data_officer"])
+    response = client.post(
+        reverse("password_change"),
+        {"old_password": "pw", "new_password1": password, "new_password2": password},
+    )
+    html = response.content.decode()
+    assert response.status_code == 200 and "There is a problem" in html
+    assert message in html.replace("&#x27;", "'")
+    assert User.objects.get(username="officer").check_password("pw")
+
+
+def test_a_good_new_password_is_accepted(client, users):
+    client.force_login(users["data_officer"])
+    response = client.post(
+        reverse("password_change"),
+        {
+            "old_password": "pw",
+            "new_password1": "correct horse battery staple",
+            "new_password2": "correct horse battery staple",
+        },
+    )
+    assert response.status_code == 302
+    assert User.objects.get(username="officer").check_password("correct horse battery staple")
+
+
+def redis_cache():
+    """A Redis cache of its own (unique prefix, database 15), or a skip saying why."""
+    import os
+    import uuid
+
+    location = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+    try:
+        import redis
+
+        redis.Redis.from_url(location, socket_timeout=1).ping()
+    except Exception as problem:  # no server here: nothing to test against
+        pytest.skip(f"no Redis at {location} ({problem})")
+    from django.core.cache.backends.redis import RedisCache
+
+    return RedisCache(location, {"KEY_PREFIX": f"trajectory-test-{uuid.uuid4().hex}"})
+
+
+def test_counts_in_redis_expire_with_the_window(users, settings):
+    cache = redis_cache()
+    settings.SIGN_IN_FAILURE_WINDOW = 2
+    request = mock.Mock(META={"REMOTE_ADDR": "10.2.2.2"})
+    with mock.patch.object(signin, "cache", cache):
+        for expected in range(1, 6):
+            assert signin.count_failure("officer", request) == expected
+        assert signin.is_locked_out("officer", request)
+        time.sleep(2.5)
+        assert not signin.is_locked_out("officer", request)
+        assert signin.count_failure("officer", request) == 1
+        signin.forget_failures("officer", request)
