@@ -108,9 +108,7 @@ STATIC_ROOT = Path(env("DJANGO_STATIC_ROOT", str(BASE_DIR / "staticfiles")))
 # they are (no collectstatic, so no "No directory at: staticfiles/" warning); production serves
 # the hashed, compressed copies collectstatic makes (config.settings.production).
 WHITENOISE_USE_FINDERS = True
-# Re-reading the static folders on every request is for editing with debug on; with it off the
-# file list is read once at start-up, as in production.
-WHITENOISE_AUTOREFRESH = DEBUG
+WHITENOISE_AUTOREFRESH = True
 
 # --- security: headers, sessions, sign-in -----------------------------------------------------
 # The same Content Security Policy everywhere (development and tests too, so a page that would

@@ -4,5 +4,3 @@ from .base import *  # noqa: F403
 from .base import env_bool
 
 DEBUG = env_bool("DJANGO_DEBUG", True)
-# Pick up edited static files without a restart while debugging.
-WHITENOISE_AUTOREFRESH = DEBUG
