@@ -124,16 +124,17 @@ def table_body(table) -> str:
     from django.utils.html import format_html, format_html_join
 
     def cell(item) -> str:
+        css = (
+            "govuk-table__cell govuk-table__cell--numeric" if item.numeric else "govuk-table__cell"
+        )
         if item.href_id:
             return format_html(
-                '<td class="govuk-table__cell govuk-table__cell--numeric">'
-                '<a class="govuk-link" href="{}">{}</a></td>',
+                '<td class="{}"><a class="govuk-link" href="{}">{}</a></td>',
+                css,
                 source_url(item.href_id),
                 item.text,
             )
-        return format_html(
-            '<td class="govuk-table__cell govuk-table__cell--numeric">{}</td>', item.text
-        )
+        return format_html('<td class="{}">{}</td>', css, item.text)
 
     return format_html_join(
         "\n",
