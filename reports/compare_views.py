@@ -31,6 +31,9 @@ from .selectors import SOURCE_WORDS
 DEFAULT_INDICATOR = "agency_sw_pct"
 MAX_CODES = 60  # more authorities than this in one URL is not a comparison anyone can read
 ACTIONS = ("add", "add_group", "choose", "remove")
+# The chart settings redraw the chart as they change. The form they belong to also carries the
+# "add" boxes, which were not submitted then: a failed name left there must not fail again.
+SETTING_CONTROLS = frozenset({"compare-indicator", "compare-align", "compare-focus"})
 CODE = re.compile(r"^[A-Z]\d{8}$")
 
 
@@ -246,7 +249,8 @@ def compare(request: HttpRequest) -> HttpResponse:
     state = CompareState.from_query(request.GET)
     problems: list[Problem] = []
     choices: list[tuple[str, str]] = []
-    acted = any(key in request.GET for key in ACTIONS)
+    changing_setting = _htmx(request) and request.htmx.trigger in SETTING_CONTROLS  # type: ignore[attr-defined]
+    acted = not changing_setting and any(key in request.GET for key in ACTIONS)
     if acted:
         state, problems, choices = _apply_actions(state, request.GET)
         if not problems and not _htmx(request):
@@ -256,11 +260,15 @@ def compare(request: HttpRequest) -> HttpResponse:
         {
             "problems": problems,
             "matches": choices,
-            "add_text": request.GET.get("add", "").strip()[:100] if problems else "",
+            # What was typed stays in the box while it is wrong or not yet submitted.
+            "add_text": request.GET.get("add", "").strip()[:100]
+            if problems or changing_setting
+            else "",
             "add_error": next((p.text for p in problems if p.href == "#compare-add"), ""),
             "group_error": next((p.text for p in problems if p.href == "#compare-group"), ""),
             "permalink": request.build_absolute_uri(_compare_url(state)),
             "csv_query": state.query(),
+            "swapped": _htmx(request),
         }
     )
     response = render(request, _template(request, "reports/compare.html", "compare"), context)

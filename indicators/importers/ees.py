@@ -990,6 +990,13 @@ COMPARED = (
 
 
 def _write_observations(parsed: ParsedFile, indicator_ids: dict[str, int]) -> EesFileReport:
+    """Create, update or leave each figure of the file.
+
+    Each indicator comes from one release, and a new edition of a release republishes the
+    earlier years, often revised. So one official figure is kept per area, indicator and period:
+    the one from the file imported last, which takes over the earlier edition's row (its
+    release and row then name this file). The report counts the figures taken over and revised.
+    """
     report = EesFileReport(
         file=parsed.name,
         release=parsed.release.key if parsed.release else "",
@@ -997,14 +1004,28 @@ def _write_observations(parsed: ParsedFile, indicator_ids: dict[str, int]) -> Ee
         blank_cells=parsed.blank_cells,
         notes=list(parsed.notes),
     )
+    wanted_ids = {indicator_ids[draft.indicator] for draft in parsed.drafts.values()}
     existing: dict[tuple[str, int, str, datetime.date], tuple[Any, ...]] = {}
-    rows = Observation.objects.filter(source=Source.OFFICIAL, release=parsed.name).values_list(
-        "id", "area_code", "indicator_id", "period_kind", "period_start", *COMPARED
+    duplicates: list[int] = []
+    rows = Observation.objects.filter(
+        source=Source.OFFICIAL, indicator_id__in=wanted_ids
+    ).values_list(
+        "id", "area_code", "indicator_id", "period_kind", "period_start", "release", *COMPARED
     )
     for row in rows:
-        existing[(row[1], row[2], row[3], row[4])] = row
+        key = (row[1], row[2], row[3], row[4])
+        held = existing.get(key)
+        if held is None:
+            existing[key] = row
+        elif row[5] == parsed.name:  # this file's own row is the one kept
+            duplicates.append(held[0])
+            existing[key] = row
+        else:
+            duplicates.append(row[0])
     now = timezone.now()
     new, changed = [], []
+    taken_over: Counter[str] = Counter()
+    revised = 0
     for draft in parsed.drafts.values():
         indicator_id = indicator_ids[draft.indicator]
         wanted = (
@@ -1021,7 +1042,7 @@ def _write_observations(parsed: ParsedFile, indicator_ids: dict[str, int]) -> Ee
         )
         key = (draft.area_code, indicator_id, draft.period.kind, draft.period.start)
         found = existing.pop(key, None)
-        if found is not None and tuple(found[5:]) == wanted:
+        if found is not None and found[5] == parsed.name and tuple(found[6:]) == wanted:
             report.unchanged += 1
             continue
         observation = Observation(
@@ -1036,15 +1057,40 @@ def _write_observations(parsed: ParsedFile, indicator_ids: dict[str, int]) -> Ee
         )
         if found is None:
             new.append(observation)
-        else:
-            observation.pk = found[0]
-            changed.append(observation)
+            continue
+        observation.pk = found[0]
+        changed.append(observation)
+        if found[5] != parsed.name:
+            taken_over[found[5]] += 1
+            # value, symbol, numerator, denominator
+            revised += tuple(found[9:13]) != (
+                draft.value,
+                draft.symbol,
+                draft.numerator,
+                draft.denominator,
+            )
+    Observation.objects.filter(pk__in=duplicates).delete()
     Observation.objects.bulk_create(new, batch_size=BATCH)
-    Observation.objects.bulk_update(changed, [*COMPARED, "recorded_at"], batch_size=BATCH)
+    Observation.objects.bulk_update(
+        changed, [*COMPARED, "release", "recorded_at"], batch_size=BATCH
+    )
     report.created, report.updated = len(new), len(changed)
-    if existing:
+    for earlier, count in sorted(taken_over.items()):
         report.notes.append(
-            f"{len(existing)} observations from an earlier import of {parsed.name} did not come "
+            f"{count} figures were published before in {earlier}: this file's edition replaces "
+            "them, and they now cite it"
+        )
+    if taken_over:
+        report.notes.append(f"{revised} of them were revised (the figure or symbol changed)")
+    if duplicates:
+        report.notes.append(
+            f"{len(duplicates)} older copies of figures held twice were removed, keeping one "
+            "per area, indicator and period"
+        )
+    left = sum(1 for row in existing.values() if row[5] == parsed.name)
+    if left:
+        report.notes.append(
+            f"{left} observations from an earlier import of {parsed.name} did not come "
             "from this one (rows since removed, or columns imported with --all-columns); they "
             "were left as they were"
         )

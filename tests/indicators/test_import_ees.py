@@ -307,6 +307,42 @@ def test_updated_values_are_counted(tmp_path):
     assert one("agency_sw_pct", WAKEFIELD, "2025").value == 15.3
 
 
+def test_a_new_edition_of_a_release_replaces_the_figures_it_republishes(tmp_path):
+    first = write(tmp_path, "workforce_2017_to_2025.csv", GOOD)
+    import_ees([first])
+    revised = GOOD.replace("Wakefield,15.2,x,19", "Wakefield,15.4,x,19")
+    later_year = WAKEFIELD_ROW.replace("2025,", "2026,", 1).replace("15.2,x,19", "14.0,20,18")
+    second = write(tmp_path, "workforce_2017_to_2026.csv", revised + later_year + "\n")
+    result = import_ees([second])
+    wakefield = Observation.objects.filter(indicator__code="agency_sw_pct", area_code=WAKEFIELD)
+    # One figure per period, whichever edition it was first read from, citing the newer file.
+    assert sorted(wakefield.values_list("period_label", "value", "release")) == [
+        ("2025", 15.4, "workforce_2017_to_2026.csv"),
+        ("2026", 14.0, "workforce_2017_to_2026.csv"),
+    ]
+    assert not Observation.objects.filter(release="workforce_2017_to_2025.csv").exists()
+    report = result.files[0]
+    assert (report.created, report.updated, report.unchanged) == (3, 12, 0)
+    text = str(report)
+    assert "12 figures were published before in workforce_2017_to_2025.csv" in text
+    assert "1 of them were revised" in text
+    again = import_ees([second])
+    assert (again.created, again.updated, again.unchanged) == (0, 0, 15)
+
+
+def test_figures_held_twice_by_an_earlier_version_are_cleaned_up(tmp_path):
+    path = write(tmp_path, "workforce.csv", GOOD)
+    import_ees([path])
+    kept = one("agency_sw_pct", WAKEFIELD, "2025")
+    copy = Observation.objects.get(pk=kept.pk)
+    copy.pk = None
+    copy.release = "an older edition.csv"
+    copy.save()
+    result = import_ees([path])
+    assert "1 older copies of figures held twice were removed" in str(result.files[0])
+    assert one("agency_sw_pct", WAKEFIELD, "2025").pk == kept.pk
+
+
 def test_periods(tmp_path):
     text = "\n".join(
         [

@@ -652,6 +652,42 @@ def test_demo_banner_when_a_simulated_authority_is_shown(client):
     assert "This page shows simulated demo data" in response.content.decode()
 
 
+def test_the_demo_banner_follows_authorities_added_and_removed_with_htmx(client, place):
+    demo = AuthorityFactory(name="Simulated Vale", is_demo=True)
+    annual(demo.gss_code, 2025, 10.0, source=Source.DEMO)
+    url = reverse("reports:compare")
+    htmx = {"HX-Request": "true"}
+    added = client.get(url, {"authority": place.gss_code, "add": "Simulated Vale"}, headers=htmx)
+    banner = 'id="demo-banner" hx-swap-oob="true"'
+    html = added.content.decode()
+    assert banner in html
+    assert "This page shows simulated demo data" in html
+    removed = client.get(
+        url,
+        {"authority": [place.gss_code, demo.gss_code], "remove": f"authority:{demo.gss_code}"},
+        headers=htmx,
+    )
+    html = removed.content.decode()
+    assert banner in html  # swapped in empty, so the banner goes
+    assert "This page shows simulated demo data" not in html
+    full = client.get(url, {"authority": demo.gss_code}).content.decode()
+    assert full.count('id="demo-banner"') == 1 and "hx-swap-oob" not in full
+
+
+def test_changing_a_chart_setting_does_not_retry_a_failed_add(client, place):
+    url = reverse("reports:compare")
+    params = {"authority": place.gss_code, "add": "Atlantis", "indicator": "agency_sw_pct"}
+    failed = client.get(url, params, headers={"HX-Request": "true", "HX-Trigger": "compare-add"})
+    assert "No authority matches “Atlantis”" in failed.content.decode()
+    redrawn = client.get(
+        url, params, headers={"HX-Request": "true", "HX-Trigger": "compare-indicator"}
+    )
+    html = redrawn.content.decode()
+    assert "There is a problem" not in html
+    assert 'value="Atlantis"' in html  # what was typed is kept, to correct and add later
+    assert redrawn.context["state"].authorities == [place.gss_code]
+
+
 def test_every_control_has_a_label(client, place):
     html = compare_page(client, authority=place.gss_code).content.decode()
     for control in ("compare-add", "compare-group", "compare-indicator", "compare-align"):
