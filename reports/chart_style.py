@@ -3,6 +3,8 @@ signal), fonts and hover templates."""
 
 from __future__ import annotations
 
+import html
+
 import plotly.graph_objects as go
 
 from indicators.models import Unit
@@ -30,6 +32,12 @@ SERIES_STYLE: dict[str, dict] = {
 }
 INSPECTION_COLOUR = "#505a5f"
 EVENT_COLOUR = "#8a6d00"
+
+
+def plain(text: str) -> str:
+    """Text from the data (names, descriptions) as plotly should show it. Plotly reads a few
+    HTML tags in labels and hover text; escaped, a name such as "A <b>" is shown as written."""
+    return html.escape(str(text), quote=False)
 
 
 def axis_suffix(unit: str) -> str:

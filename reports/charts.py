@@ -8,7 +8,7 @@ import plotly.graph_objects as go
 from indicators.models import PeriodKind
 
 from . import chart_style as style
-from .formatting import format_value
+from .formatting import format_value, lower_first
 
 
 def empty_figure(message: str) -> go.Figure:
@@ -117,7 +117,7 @@ def trajectory_figure(
                 "type": "scatter",
                 "x": [pd.Timestamp(r["period_end"]).strftime("%Y-%m-%d") for r in series],
                 "y": [None if pd.isna(r["value"]) else float(r["value"]) for r in series],
-                "name": name,
+                "name": style.plain(name),
                 "mode": "markers" if is_report else "lines+markers",
                 "line": {"color": look["color"], "dash": look["dash"], "width": look["width"] or 1},
                 "marker": {
@@ -127,10 +127,13 @@ def trajectory_figure(
                 },
                 "connectgaps": False,
                 "customdata": [
-                    [r["period_label"], r["note"] if isinstance(r["note"], str) else ""]
+                    [
+                        style.plain(r["period_label"]),
+                        style.plain(r["note"]) if isinstance(r["note"], str) else "",
+                    ]
                     for r in series
                 ],
-                "hovertemplate": f"{name}<br>%{{customdata[0]}}: {hover_value}"
+                "hovertemplate": f"{style.plain(name)}<br>%{{customdata[0]}}: {hover_value}"
                 "<br>%{customdata[1]}<extra></extra>",
             }
         )
@@ -206,8 +209,8 @@ def trajectory_figure(
                     "text": "▲",
                     "showarrow": False,
                     "font": {"size": 12, "color": style.EVENT_COLOUR},
-                    "hovertext": f"{pd.Timestamp(row.date):%d %b %Y}: {row.category}, "
-                    f"{row.description}",
+                    "hovertext": f"{pd.Timestamp(row.date):%d %b %Y}: "
+                    + style.plain(f"{row.category}, {row.description}"),
                 }
             )
     layout["shapes"] = shapes
@@ -253,7 +256,7 @@ def describe_trajectory(
     """The chart's text alternative, written from the data it draws."""
     records = [r for r in _records(points) if _has_value(r)]
     if not records:
-        return f"No figures for {indicator_name.lower()} in {area_name} in the period chosen."
+        return f"No figures for {lower_first(indicator_name)} in {area_name} in the period chosen."
 
     def written(value: float) -> str:
         return format_value(value, unit, decimals)
@@ -273,7 +276,7 @@ def describe_trajectory(
     labels = [r["period_label"] for r in main]
     first_label, last_label = labels[0], labels[-1]
     sentence = (
-        f"Line chart of {indicator_name.lower()}, {area_name}, {first_label} to {last_label}: "
+        f"Line chart of {lower_first(indicator_name)}, {area_name}, {first_label} to {last_label}: "
     )
     if len(values) == 1:
         sentence += f"{written(values[0])} in {first_label}"

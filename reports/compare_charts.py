@@ -23,7 +23,7 @@ from plotly.subplots import make_subplots
 
 from . import chart_style as style
 from .charts import empty_figure
-from .formatting import SYMBOL_WORDS, format_value
+from .formatting import SYMBOL_WORDS, format_value, lower_first
 from .presenters import Cell, Table
 
 if TYPE_CHECKING:
@@ -111,7 +111,7 @@ def _line(series: Series, xs: list, look: dict, hovertemplate: str, **extra: obj
         "type": "scatter",
         "x": xs,
         "y": series.values(),
-        "name": series.name,
+        "name": style.plain(series.name),
         "mode": "lines+markers",
         "line": {"color": look["color"], "dash": look["dash"], "width": look["width"]},
         "marker": {"symbol": look["symbol"], "size": 5, "color": look["color"]},
@@ -167,7 +167,8 @@ def compare_figure(
                 line,
                 xs,
                 look,
-                f"{line.name}<br>%{{customdata}}: {hover_x}{hover_value}<extra></extra>",
+                f"{style.plain(line.name)}<br>%{{customdata}}: {hover_x}{hover_value}"
+                "<extra></extra>",
                 marker={
                     "symbol": look["symbol"],
                     "size": 8 if line.role == "focus" else 5,
@@ -190,7 +191,7 @@ def compare_figure(
             "axref": "pixel",
             "ay": height,
             "ayref": "y",
-            "text": line.name,
+            "text": style.plain(line.name),
             "showarrow": True,
             "arrowhead": 0,
             "arrowwidth": 1,
@@ -296,7 +297,8 @@ def neighbours_figure(
                     reference,
                     reference.xs(False),
                     england_look,
-                    f"{reference.name}<br>%{{customdata}}: {hover_value}<extra></extra>",
+                    f"{style.plain(reference.name)}<br>%{{customdata}}: {hover_value}"
+                    "<extra></extra>",
                     mode="lines",
                     **axes,
                 )
@@ -307,7 +309,7 @@ def neighbours_figure(
                 line,
                 line.xs(False),
                 look,
-                f"{line.name}<br>%{{customdata}}: {hover_value}<extra></extra>",
+                f"{style.plain(line.name)}<br>%{{customdata}}: {hover_value}<extra></extra>",
                 **axes,
             )
         )
@@ -315,7 +317,7 @@ def neighbours_figure(
         y_domain = layout[y_ref.replace("y", "yaxis")]["domain"]
         titles.append(
             {
-                "text": line.name,
+                "text": style.plain(line.name),
                 "x": (x_domain[0] + x_domain[1]) / 2,
                 "y": y_domain[1],
                 "xref": "paper",
@@ -335,14 +337,6 @@ def neighbours_figure(
 
 
 # --- text alternatives ------------------------------------------------------------------------
-
-
-def lower_first(name: str) -> str:
-    """'Agency social workers (FTE %)' -> 'agency social workers (FTE %)'."""
-    first, _, rest = name.partition(" ")
-    if first.isupper():
-        return name
-    return first[:1].lower() + first[1:] + (" " + rest if rest else "")
 
 
 def _moved(start: float, end: float) -> str:

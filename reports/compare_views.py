@@ -26,6 +26,7 @@ from indicators.csv_safety import safe_row
 from indicators.models import Indicator, Source
 
 from . import compare_charts, comparisons, presenters, selectors
+from .formatting import lower_first
 from .selectors import SOURCE_WORDS
 
 DEFAULT_INDICATOR = "agency_sw_pct"
@@ -497,7 +498,7 @@ def neighbours_grid(request: HttpRequest, gss_code: str) -> HttpResponse:
         count = len(data.authorities)
         with_england = data.points["role"].eq("england").any()
         lead = (
-            f"{count} small line charts of {compare_charts.lower_first(indicator.name)}, "
+            f"{count} small line charts of {lower_first(indicator.name)}, "
             f"one for {authority.name} and one for each of its statistical neighbours with "
             f"figures, on the same axes"
             + (", each with England for reference." if with_england else ".")

@@ -41,7 +41,7 @@ from authorities.models import (
 from indicators.models import AreaLevel, Indicator, Observation, PeriodKind, Polarity, Source
 
 from . import statistics
-from .compare_charts import lower_first
+from .formatting import lower_first
 from .selectors import SOURCE_PRIORITY, SOURCE_WORDS, judge_direction
 
 MAX_AUTHORITIES = 12

@@ -6,6 +6,7 @@ from django import forms
 
 from indicators.models import Indicator, Milestone
 
+from .formatting import lower_first
 from .rendering import GovukFormMixin
 
 
@@ -61,6 +62,7 @@ class MilestoneForm(GovukFormMixin, forms.ModelForm):
             if clash.exists():
                 self.add_error(
                     "due_date",
-                    f"There is already a milestone for {indicator.name.lower()} due on this date",
+                    f"There is already a milestone for {lower_first(indicator.name)} "
+                    "due on this date",
                 )
         return cleaned

@@ -24,6 +24,7 @@ from indicators.csv_safety import safe_row
 from indicators.models import Indicator, Milestone, Source
 
 from . import charts, presenters, selectors, statistics
+from .formatting import lower_first
 from .forms import MilestoneForm
 
 FIRST_YEAR = 2009
@@ -256,7 +257,7 @@ def milestone_form(request: HttpRequest, gss_code: str, pk: int | None = None) -
         verb = "changed" if milestone else "added"
         messages.success(
             request,
-            f"Milestone {verb}: {saved.indicator.name.lower()} {saved.value:g} "
+            f"Milestone {verb}: {lower_first(saved.indicator.name)} {saved.value:g} "
             f"by {saved.due_date:%d %B %Y}",
         )
         return redirect(_milestones_url(authority))
@@ -275,7 +276,7 @@ def milestone_delete(request: HttpRequest, gss_code: str, pk: int) -> HttpRespon
     )
     if request.method == "POST":
         services.delete_milestone(milestone=milestone)
-        messages.success(request, f"Milestone removed: {milestone.indicator.name.lower()}")
+        messages.success(request, f"Milestone removed: {lower_first(milestone.indicator.name)}")
         return redirect(_milestones_url(authority))
     return render(
         request, "reports/milestone_delete.html", {"authority": authority, "milestone": milestone}

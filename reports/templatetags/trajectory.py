@@ -3,6 +3,7 @@ from django.utils.safestring import mark_safe
 
 from indicators.models import Indicator
 from reports.formatting import format_value
+from reports.formatting import lower_first as lower_first_word
 
 register = template.Library()
 
@@ -25,6 +26,12 @@ def observed(observation) -> str:
     """An observation's figure with its indicator's unit and decimals, or its symbol in words."""
     indicator = observation.indicator
     return format_value(observation.value, indicator.unit, indicator.decimals, observation.symbol)
+
+
+@register.filter
+def lower_first(name: str) -> str:
+    """A name inside a sentence, acronyms kept: use instead of |lower on indicator names."""
+    return lower_first_word(str(name))
 
 
 @register.filter

@@ -168,6 +168,39 @@ def test_alt_text_for_a_steady_rise():
     )
 
 
+def test_alt_text_keeps_the_capitals_of_acronyms(wakefield_agency):
+    text = charts.describe_trajectory(
+        wakefield_agency,
+        indicator_name="Agency social workers (FTE %)",
+        area_name="Wakefield",
+        unit="percent",
+        decimals=1,
+    )
+    assert text.startswith("Line chart of agency social workers (FTE %), Wakefield, 2017")
+
+
+def test_names_and_descriptions_from_the_data_are_shown_as_written_not_as_markup():
+    name = 'Vale <a href="https://example.org">& Dale</a>'
+    rows = [
+        point(name, "authority", str(y), datetime.date(y, 3, 31), v)
+        for y, v in [(2016, 60.0), (2017, 65.0)]
+    ]
+    events = pd.DataFrame(
+        [
+            {
+                "date": datetime.date(2016, 9, 1),
+                "category": "Practice",
+                "description": "caseloads <20",
+            }
+        ]
+    )
+    figure = build(pd.DataFrame(rows, columns=POINT_COLUMNS), events=events)
+    escaped = 'Vale &lt;a href="https://example.org"&gt;&amp; Dale&lt;/a&gt;'
+    assert figure.data[0].name == escaped
+    assert figure.data[0].hovertemplate.startswith(escaped + "<br>")
+    assert figure.layout.annotations[0].hovertext.endswith("Practice, caseloads &lt;20")
+
+
 def test_table_has_a_row_per_period_and_keeps_symbols(wakefield_agency):
     table = charts.trajectory_table(wakefield_agency)
     assert list(table.columns) == [

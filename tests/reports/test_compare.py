@@ -448,6 +448,19 @@ def test_compare_page_draws_chart_table_and_says_where_figures_come_from(client,
     assert not response.context["shows_demo_data"]
 
 
+def test_an_authority_name_is_drawn_as_written_not_read_as_markup(client, place):
+    odd = AuthorityFactory(name="Vale <i>& Dale</i>", gss_code="E06000998")
+    annual(odd.gss_code, 2018, 12.0)
+    response = compare_page(
+        client, authority=[place.gss_code, odd.gss_code], indicator="agency_sw_pct"
+    )
+    figure = response.context["figure"]
+    escaped = "Vale &lt;i&gt;&amp; Dale&lt;/i&gt;"
+    assert escaped in [trace["name"] for trace in figure["data"]]
+    assert escaped in [note["text"] for note in figure["layout"]["annotations"]]
+    assert "Vale <i>" not in response.content.decode()
+
+
 def test_compare_fragment_for_htmx_and_full_page_without(client, place):
     params = {"authority": place.gss_code, "indicator": "agency_sw_pct"}
     fragment = client.get(reverse("reports:compare"), params, headers={"HX-Request": "true"})
