@@ -53,6 +53,11 @@ COMPARATOR_SOURCE = {
 class RegionGroup:
     name: str
     authorities: list[Authority] = field(default_factory=list)
+    # Authorities met only in the founding reports have no region until official data is loaded.
+    region_known: bool = True
+
+
+UNKNOWN_REGION = "Region not loaded yet"
 
 
 def authorities_by_region(search: str = "") -> list[RegionGroup]:
@@ -71,9 +76,12 @@ def authorities_by_region(search: str = "") -> list[RegionGroup]:
     )
     groups: dict[str, RegionGroup] = {}
     for authority in authorities:
-        region_name = authority.region.name if authority.region else "Region not known"
-        groups.setdefault(region_name, RegionGroup(region_name)).authorities.append(authority)
-    return list(groups.values())
+        known = authority.region is not None
+        region_name = authority.region.name if authority.region else UNKNOWN_REGION
+        group = groups.setdefault(region_name, RegionGroup(region_name, region_known=known))
+        group.authorities.append(authority)
+    # The authorities without a region come last, whatever order the database sorts NULL in.
+    return sorted(groups.values(), key=lambda group: not group.region_known)
 
 
 def get_authority(gss_code: str, *, with_history: bool = False) -> Authority:

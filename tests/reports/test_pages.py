@@ -32,6 +32,14 @@ def annual(authority, code, year, value, **extra):
     )
 
 
+def test_authorities_without_a_region_come_last_and_say_why(client):
+    AuthorityFactory(name="Zedford", region=RegionFactory(name="Zedmoor"))
+    AuthorityFactory(name="Dudley", gss_code="E08000027", region=None)
+    html = client.get(reverse("reports:home")).content.decode()
+    assert html.index("Zedmoor") < html.index("Region not loaded yet") < html.index("Dudley")
+    assert "come with the official data" in html
+
+
 def test_home_lists_authorities_by_region_with_latest_grade(client):
     north = RegionFactory(name="Northmoor")
     south = RegionFactory(name="Southvale")
