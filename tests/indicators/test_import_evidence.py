@@ -1,7 +1,17 @@
-"""import_evidence: documents, figures and events read out of the founding reports."""
+"""import_evidence: documents, figures and events read out of the founding reports.
+
+The facts are asserted on the copy the project ships in indicators/data/reports (what
+``manage.py import_evidence`` reads by default), so these tests run everywhere. Only two tests,
+both marked ``official_data``, need ../shared, and skip without it:
+
+* the shipped copy is identical to the original in ../shared/data/reports (a failure in CI,
+  where TRAJECTORY_REQUIRE_OFFICIAL_DATA is set, if that folder is absent);
+* every quote is in its report's text, in ../shared/seeds, which the project does not ship.
+"""
 
 import csv
 import datetime
+import io
 import shutil
 from pathlib import Path
 
@@ -55,8 +65,8 @@ def series(indicator: str, gss_code: str = "E08000036") -> list[tuple]:
     return [(o.period_start, o.period_kind, o.value) for o in found.order_by("period_start")]
 
 
-def test_real_reports(reports_dir):
-    report = import_evidence(reports_dir)
+def test_the_shipped_reports():
+    report = import_evidence()  # the shipped copy, indicators/data/reports
 
     assert state() == {
         "authorities": 4,  # Wakefield, Kirklees, Worcestershire and Dudley, created from codes
@@ -123,17 +133,18 @@ def test_real_reports(reports_dir):
     assert not Event.objects.filter(document="").exists()
 
     before = snapshot()
-    again = import_evidence(reports_dir)
+    again = import_evidence(DEFAULT_DIRECTORY)
     assert (again.created, again.updated) == (0, 0)
     assert again.unchanged == 5 + 466 + 30 + 176
     assert snapshot() == before and state()["evidence"] == 466
 
 
-def test_quotes_are_in_their_documents(reports_dir):
+@pytest.mark.official_data
+def test_quotes_are_in_their_documents():
     seeds = SHARED_DATA.parent / "seeds"
     if not seeds.is_dir():
-        pytest.skip(f"{seeds} is not here")
-    import_evidence(reports_dir)
+        pytest.skip(f"{seeds} is not here: the founding reports' texts live in ../shared/seeds")
+    import_evidence()
     texts = {path.name: path.read_text(encoding="utf-8") for path in seeds.iterdir()}
     flat = {name: " ".join(text.split()) for name, text in texts.items()}
     for evidence in Evidence.objects.select_related("document"):
@@ -145,11 +156,34 @@ def test_quotes_are_in_their_documents(reports_dir):
         assert observation.quote in texts[observation.release]
 
 
-def test_the_shipped_copy_is_the_default_and_current(reports_dir):
-    for name in FILES:
-        assert (DEFAULT_DIRECTORY / name).read_bytes() == (reports_dir / name).read_bytes()
-    call_command("import_evidence")
-    assert Evidence.objects.count() == 466
+def test_the_command_reads_the_shipped_copy_by_default():
+    out = io.StringIO()
+    call_command("import_evidence", stdout=out)
+    assert Evidence.objects.count() == 466 and Event.objects.count() == 176
+    assert series("unallocated_cases")[-1] == (datetime.date(2018, 9, 1), PeriodKind.MONTH, 12)
+    assert out.getvalue().startswith(f"{DEFAULT_DIRECTORY}: {5 + 466 + 30 + 176} created, ")
+
+
+def csv_rows(path: Path) -> list[list[str]]:
+    with path.open(encoding="utf-8-sig", newline="") as file:
+        return list(csv.reader(file))
+
+
+@pytest.mark.official_data
+def test_the_shipped_copy_is_identical_to_the_original(reports_dir):
+    """indicators/data/reports must not drift from ../shared/data/reports."""
+    shipped = sorted(path.name for path in DEFAULT_DIRECTORY.glob("*.csv"))
+    original = sorted(path.name for path in reports_dir.glob("*.csv"))
+    assert shipped == original, f"the shipped copy has {shipped}, {reports_dir} has {original}"
+    assert set(FILES) <= set(shipped)
+    for name in shipped:
+        ours, theirs = DEFAULT_DIRECTORY / name, reports_dir / name
+        if ours.read_bytes() == theirs.read_bytes():
+            continue
+        # Bytes may differ only by line endings (or a byte-order mark): the rows must not.
+        assert csv_rows(ours) == csv_rows(theirs), (
+            f"{ours} differs from {theirs}: copy the original over the shipped copy"
+        )
 
 
 # --- small changes to the real files, in tmp_path ----------------------------------------------
