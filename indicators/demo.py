@@ -653,26 +653,72 @@ def _events(
     ]
 
 
-def _milestones(
+@dataclass(frozen=True)
+class _MilestoneDraft:
+    """A board target before its value is known: its stage and due date."""
+
+    authority: int
+    indicator: str
+    stage: str  # "Interim" or "Final"
+    due_date: dt.date
+    tolerance: float
+
+
+# What each staged plan aims at: a level a board would call good, whether lower is better, and
+# how boards round their targets. The interim target closes part of the gap, the final more.
+MILESTONE_GOALS: dict[str, tuple[float, bool, float]] = {
+    "avg_caseload": (17.0, True, 0.5),
+    "agency_sw_pct": (12.0, True, 1.0),
+    "assessments_45wd_pct": (90.0, False, 1.0),
+}
+MILESTONE_SHARE = {"Interim": 0.35, "Final": 0.7}
+
+
+def _milestone_drafts(
     rng: np.random.Generator, authority: int, last_month: dt.date
-) -> list[MilestonePlan]:
+) -> list[_MilestoneDraft]:
     """A staged trajectory the improvement board agreed: an interim target, then the final one."""
     last = month_index(last_month)
-    plans = []
-    stages = (
-        ("avg_caseload", 25.0, 20.0, 2.0),
-        ("agency_sw_pct", 25.0, 15.0, 2.0),
-        ("assessments_45wd_pct", 80.0, 90.0, 3.0),
-    )
-    for code, interim, final, tolerance in stages:
+    drafts = []
+    for code, tolerance in (
+        ("avg_caseload", 2.0),
+        ("agency_sw_pct", 2.0),
+        ("assessments_45wd_pct", 3.0),
+    ):
         first_due = month_last(last - int(rng.integers(1, 5)))
         second_due = month_last(last + int(rng.integers(5, 10)))
-        for stage, due, value in (("Interim", first_due, interim), ("Final", second_due, final)):
-            note = (
-                f"{stage} target agreed by the improvement board (simulated): {value:g} by "
-                f"{_month_year(due)}."
+        for stage, due in (("Interim", first_due), ("Final", second_due)):
+            drafts.append(_MilestoneDraft(authority, code, stage, due, tolerance))
+    return drafts
+
+
+def _milestones(
+    drafts: list[_MilestoneDraft], series: dict[str, _Series], set_at: int
+) -> list[MilestonePlan]:
+    """Targets set from where each authority stood when its board agreed the plan (the three
+    months to grid position ``set_at``), so the plan starts from its actual figures. An authority
+    already better than the goal is asked to hold its level."""
+    plans = []
+    for draft in drafts:
+        goal, lower_is_better, step = MILESTONE_GOALS[draft.indicator]
+        s = series[draft.indicator]
+        window = slice(set_at - 2, set_at + 1)
+        num = float(s.num[draft.authority, window].sum())
+        den = float(s.den[draft.authority, window].sum()) if s.den is not None else 3.0
+        baseline = num / max(den, 1.0) * (s.scale if s.den is not None else 1.0)
+        gap = goal - baseline
+        if (gap > 0) == lower_is_better:  # already better than the goal
+            gap = 0.0
+        value = round((baseline + MILESTONE_SHARE[draft.stage] * gap) / step) * step
+        note = (
+            f"{draft.stage} target agreed by the improvement board (simulated): {value:g} by "
+            f"{_month_year(draft.due_date)}."
+        )
+        plans.append(
+            MilestonePlan(
+                draft.authority, draft.indicator, draft.due_date, value, draft.tolerance, note
             )
-            plans.append(MilestonePlan(authority, code, due, value, tolerance, note))
+        )
     return plans
 
 
@@ -920,7 +966,7 @@ def build_plan(
     # Inspections and the latent performance drawn through them
     inspections: list[InspectionPlan] = []
     events: list[EventPlan] = []
-    milestones: list[MilestonePlan] = []
+    milestone_drafts: list[_MilestoneDraft] = []
     performance = np.empty((n, len(grid)))
     grid_x = grid + 0.5
     for i in range(n):
@@ -934,10 +980,12 @@ def build_plan(
             authority_events = _events(rng, i, fall, today)
             events += authority_events
             if any(e.category == EventCategory.GOVERNANCE for e in authority_events):
-                milestones += _milestones(rng, i, month_first(last))
+                milestone_drafts += _milestone_drafts(rng, i, month_first(last))
     performance = np.clip(performance + _ar1(rng, performance.shape, 0.85, 0.025), 0.02, 0.98)
 
     series = _simulate(rng, performance, population, deprivation, urbanity, grid)
+    # Boards agreed their plans a year before the latest month.
+    milestones = _milestones(milestone_drafts, series, last - 12 - grid_start)
 
     # Observations: authorities, then regions and England from the same figures
     codes = [plan.gss_code for plan in authority_plans]
