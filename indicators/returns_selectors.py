@@ -109,6 +109,14 @@ def get_return(user: Any, authority: Authority, month: datetime.date) -> Monthly
     )
 
 
+def is_submitter(user: Any, monthly_return: MonthlyReturn | None) -> bool:
+    """Whether ``user`` last submitted the return. Approval is a second pair of eyes, so the
+    person who submitted a return may not approve it, whatever roles they hold."""
+    if monthly_return is None or monthly_return.submitted_by_id is None:
+        return False
+    return bool(user.is_authenticated) and monthly_return.submitted_by_id == user.pk
+
+
 def saved_values(monthly_return: MonthlyReturn | None) -> dict[str, ReturnValue]:
     if monthly_return is None:
         return {}

@@ -75,6 +75,10 @@ STALE_MESSAGE = (
     "Someone else saved this return since you opened it. Your figures have not been saved: "
     "they are shown below beside what is saved now. Check them, then save again."
 )
+OWN_SUBMISSION_MESSAGE = (
+    "You submitted this return, so someone else must approve it. Ask another approver or an "
+    "administrator to approve it."
+)
 
 
 class ReturnRefused(Exception):
@@ -397,7 +401,8 @@ def approve_return(
     version: int | None = None,
 ) -> MonthlyReturn:
     """Submitted to approved: the return is locked and its figures are published as
-    Observations with source "monthly return"."""
+    Observations with source "monthly return". Someone other than the person who last submitted
+    it must approve it, even if they hold the approver or administrator role."""
     monthly_return = _locked(monthly_return)
     _require(user, Action.APPROVE, monthly_return, "approve")
     _check_version(monthly_return, version)
@@ -409,6 +414,8 @@ def approve_return(
     }
     if monthly_return.status in refusals:
         raise ReturnRefused(refusals[monthly_return.status])
+    if returns_selectors.is_submitter(user, monthly_return):
+        raise ReturnRefused(OWN_SUBMISSION_MESSAGE)
     monthly_return.status = ReturnStatus.APPROVED
     monthly_return.approved_at = timezone.now()
     monthly_return.approved_by = user  # type: ignore[assignment]

@@ -34,6 +34,10 @@ CHANGED_MESSAGE = (
     "The return has changed since you opened it. Nothing was done: check it as it is now, "
     "then try again."
 )
+OWN_SUBMISSION_NOTE = (
+    "You submitted this return: another approver must approve it. You can still reopen it to "
+    "correct a mistake."
+)
 View = Callable[..., HttpResponse]
 
 
@@ -151,6 +155,10 @@ def _page_context(
         )
     latest = selectors.latest_month(datetime.date.today())
     following = selectors.add_months(month, 1)
+    # The service refuses an approval by the person who submitted the return; the page offers
+    # them the reason instead of a button that would only be refused.
+    may_approve = Action.APPROVE in actions and status == ReturnStatus.SUBMITTED
+    submitted_it = selectors.is_submitter(user, monthly_return)
     return {
         "authority": authority,
         "month": month,
@@ -167,7 +175,8 @@ def _page_context(
         "refusal": refusal,
         "editable": editable,
         "can_edit": Action.EDIT in actions,
-        "can_approve": Action.APPROVE in actions and status == ReturnStatus.SUBMITTED,
+        "can_approve": may_approve and not submitted_it,
+        "approval_note": OWN_SUBMISSION_NOTE if may_approve and submitted_it else "",
         "can_reopen": Action.APPROVE in actions
         and status in (ReturnStatus.SUBMITTED, ReturnStatus.APPROVED),
         "events": selectors.timeline(monthly_return),

@@ -1,0 +1,187 @@
+"""Four eyes: whoever last submitted a return may not approve it, whatever roles they hold."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from authorities.models import AuditAction, AuditEntry, Membership, Role
+from indicators import services
+from indicators.models import MonthlyReturn, Observation, ReturnEvent, ReturnStatus, Source
+from tests.returns.conftest import COMPLETE, MONTH, form_data, make_user
+
+pytestmark = pytest.mark.django_db
+
+REFUSED = "You submitted this return, so someone else must approve it"
+NOTE = "You submitted this return: another approver must approve it."
+APPROVE_BUTTON = "Approve and publish this return"
+HTMX = {"HX-Request": "true", "HX-Current-URL": "http://testserver/returns/"}
+
+
+@pytest.fixture
+def both_roles(authority):
+    """A data officer who is also an approver of the same authority."""
+    user = make_user("officer_and_approver", Role.DATA_OFFICER, authority)
+    Membership.objects.create(user=user, role=Role.APPROVER, authority=authority)
+    return user
+
+
+def submitted_by(authority, user) -> MonthlyReturn:
+    monthly_return = services.save_return_values(
+        authority=authority, month=MONTH, user=user, entries=COMPLETE, version=0
+    ).monthly_return
+    return services.submit_return(monthly_return=monthly_return, user=user)
+
+
+def page_url(authority) -> str:
+    return reverse("returns:return", args=[authority.gss_code, MONTH])
+
+
+def approve_url(authority) -> str:
+    return reverse("returns:approve", args=[authority.gss_code, MONTH])
+
+
+def assert_still_submitted(monthly_return: MonthlyReturn) -> None:
+    """Nothing was written: the return, its timeline, the audit log and the published figures
+    are as they were when it was submitted."""
+    version = monthly_return.version
+    monthly_return.refresh_from_db()
+    assert monthly_return.status == ReturnStatus.SUBMITTED
+    assert monthly_return.version == version
+    assert monthly_return.approved_at is None and monthly_return.approved_by is None
+    assert not ReturnEvent.objects.filter(kind="approved").exists()
+    assert not AuditEntry.objects.filter(action=AuditAction.RETURN_APPROVED).exists()
+    assert not Observation.objects.filter(source=Source.MONTHLY_RETURN).exists()
+
+
+# --- the service ------------------------------------------------------------------------------
+
+
+def test_the_submitter_cannot_approve_even_as_an_approver(authority, both_roles):
+    monthly_return = submitted_by(authority, both_roles)
+    with pytest.raises(services.ReturnRefused, match=REFUSED) as refused:
+        services.approve_return(monthly_return=monthly_return, user=both_roles)
+    assert "Ask another approver or an administrator" in refused.value.message
+    assert_still_submitted(monthly_return)
+
+
+def test_a_different_approver_can_approve_it(authority, users, both_roles):
+    monthly_return = submitted_by(authority, both_roles)
+    with pytest.raises(services.ReturnRefused):
+        services.approve_return(monthly_return=monthly_return, user=both_roles)
+    approved = services.approve_return(monthly_return=monthly_return, user=users["approver"])
+    assert (approved.status, approved.approved_by) == (ReturnStatus.APPROVED, users["approver"])
+    assert approved.submitted_by == both_roles
+    assert Observation.objects.filter(source=Source.MONTHLY_RETURN).count() == 21
+
+
+@pytest.mark.parametrize("role", ["administrator", "local_administrator"])
+def test_an_administrator_who_submitted_cannot_approve(authority, users, role):
+    monthly_return = submitted_by(authority, users[role])
+    with pytest.raises(services.ReturnRefused, match=REFUSED):
+        services.approve_return(monthly_return=monthly_return, user=users[role])
+    assert_still_submitted(monthly_return)
+    approved = services.approve_return(monthly_return=monthly_return, user=users["approver"])
+    assert approved.status == ReturnStatus.APPROVED
+
+
+def test_the_submitter_can_still_reopen_it(authority, both_roles):
+    monthly_return = submitted_by(authority, both_roles)
+    reopened = services.reopen_return(
+        monthly_return=monthly_return, user=both_roles, reason="I entered the wrong month"
+    )
+    assert (reopened.status, reopened.reopened_by) == (ReturnStatus.REOPENED, both_roles)
+
+
+def test_it_is_whoever_submitted_last_who_may_not_approve(authority, users, both_roles):
+    monthly_return = submitted_by(authority, both_roles)
+    monthly_return = services.reopen_return(
+        monthly_return=monthly_return, user=users["approver"], reason="Check referrals"
+    )
+    monthly_return = services.submit_return(
+        monthly_return=monthly_return, user=users["data_officer"]
+    )
+    approved = services.approve_return(monthly_return=monthly_return, user=both_roles)
+    assert (approved.status, approved.approved_by) == (ReturnStatus.APPROVED, both_roles)
+
+
+# --- the pages --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("headers", [{}, HTMX], ids=["form", "htmx"])
+def test_approving_your_own_return_through_the_page_is_refused(
+    client, authority, both_roles, headers
+):
+    monthly_return = submitted_by(authority, both_roles)
+    client.force_login(both_roles)
+    response = client.post(
+        approve_url(authority), {"version": monthly_return.version}, headers=headers
+    )
+    assert response.status_code == 409
+    html = response.content.decode()
+    assert REFUSED in html
+    assert "govuk-error-summary" in html
+    assert APPROVE_BUTTON not in html
+    assert_still_submitted(monthly_return)
+
+
+def test_the_submitter_is_told_why_there_is_no_approve_button(client, authority, both_roles):
+    monthly_return = submitted_by(authority, both_roles)
+    client.force_login(both_roles)
+    response = client.get(page_url(authority))
+    html = response.content.decode()
+    assert APPROVE_BUTTON not in html
+    assert f'action="{approve_url(authority)}"' not in html
+    assert NOTE in html
+    assert reverse("returns:reopen", args=[authority.gss_code, MONTH]) in html  # may reopen
+    assert response.context["can_approve"] is False
+    assert response.context["can_reopen"] is True
+    monthly_return.refresh_from_db()
+    assert monthly_return.status == ReturnStatus.SUBMITTED
+
+
+def test_another_approver_sees_the_button_and_no_note(client, authority, users, both_roles):
+    submitted_by(authority, both_roles)
+    client.force_login(users["approver"])
+    html = client.get(page_url(authority)).content.decode()
+    assert APPROVE_BUTTON in html
+    assert NOTE not in html
+
+
+def test_an_administrator_who_submitted_sees_the_note_not_the_button(client, authority, users):
+    submitted_by(authority, users["administrator"])
+    client.force_login(users["administrator"])
+    html = client.get(page_url(authority)).content.decode()
+    assert APPROVE_BUTTON not in html
+    assert NOTE in html
+    client.force_login(users["local_administrator"])
+    html = client.get(page_url(authority)).content.decode()
+    assert APPROVE_BUTTON in html and NOTE not in html
+
+
+def test_a_data_officer_who_cannot_approve_sees_no_note(client, authority, users):
+    submitted_by(authority, users["data_officer"])
+    client.force_login(users["data_officer"])
+    html = client.get(page_url(authority)).content.decode()
+    assert APPROVE_BUTTON not in html and NOTE not in html
+
+
+def test_submit_through_the_form_then_hand_over_to_another_approver(
+    client, authority, users, both_roles
+):
+    client.force_login(both_roles)
+    response = client.post(page_url(authority), form_data(COMPLETE, action="submit"), follow=True)
+    html = response.content.decode()
+    assert "return was submitted for approval" in html
+    assert NOTE in html and APPROVE_BUTTON not in html
+
+    client.force_login(users["approver"])
+    monthly_return = MonthlyReturn.objects.get(authority=authority, month=MONTH)
+    response = client.post(approve_url(authority), {"version": monthly_return.version})
+    assert response.status_code == 302
+    monthly_return.refresh_from_db()
+    assert monthly_return.status == ReturnStatus.APPROVED
+    assert (monthly_return.submitted_by, monthly_return.approved_by) == (
+        both_roles,
+        users["approver"],
+    )
