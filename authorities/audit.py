@@ -1,8 +1,9 @@
 """The audit log: one small service that writes ``AuditEntry`` rows, and the auth signals.
 
 Security-relevant actions are recorded where they happen: sign-in, failed sign-in and sign-out
-through Django's auth signals (connected in ``AuthoritiesConfig.ready``); roles given, changed
-and taken away in the admin and ``create_user``; approvals, reopenings and uploads in
+through Django's auth signals (connected in ``AuthoritiesConfig.ready``); password changes,
+reset requests and resets in the views of ``authorities.passwords``; roles given, changed and
+taken away in the admin and ``create_user``; approvals, reopenings and uploads in
 ``indicators.services``; imports in the import commands. Entries are append-only.
 """
 

@@ -1,9 +1,15 @@
-"""Sign-in protection: after too many failed sign-ins for one name from one address, sign-in
-is refused for a while without even checking the password.
+"""Sign-in protection: after too many failed sign-ins for one name from one address, or for
+one name from any addresses at all, sign-in with that name is refused for a while without even
+checking the password.
 
 The counts live in the cache (Redis in production when ``REDIS_URL`` is set, else the database
-cache), so every web process sees the same counts. The limit and the window are settings:
-``SIGN_IN_FAILURE_LIMIT`` failures within ``SIGN_IN_FAILURE_WINDOW`` seconds.
+cache), so every web process sees the same counts. The limits and the window are settings:
+``SIGN_IN_FAILURE_LIMIT`` failures for a name from one address, or
+``SIGN_IN_USERNAME_FAILURE_LIMIT`` for a name from anywhere (an attacker changing addresses),
+within ``SIGN_IN_FAILURE_WINDOW`` seconds of the first failure. Names are counted whether or not
+an account has them, so the refusal says nothing about which accounts exist. A window is not
+extended by attempts refused during it, so a name locked out by someone else is free again when
+its window ends.
 """
 
 from __future__ import annotations
@@ -29,6 +35,10 @@ def _limit() -> int:
     return int(getattr(settings, "SIGN_IN_FAILURE_LIMIT", 5))
 
 
+def _username_limit() -> int:
+    return int(getattr(settings, "SIGN_IN_USERNAME_FAILURE_LIMIT", 20))
+
+
 def _window() -> int:
     return int(getattr(settings, "SIGN_IN_FAILURE_WINDOW", 15 * 60))
 
@@ -39,22 +49,45 @@ def too_many_message() -> str:
     return f"Too many failed sign-in attempts. Try again in {minutes} {unit}."
 
 
+def _name(username: str) -> str:
+    return username.strip().casefold()
+
+
 def _key(username: str, request: HttpRequest | None) -> str:
-    who = f"{username.strip().casefold()}|{audit.client_ip(request) or '-'}"
+    who = f"{_name(username)}|{audit.client_ip(request) or '-'}"
     return "signin-failures:" + hashlib.sha256(who.encode()).hexdigest()
 
 
+def _username_key(username: str) -> str:
+    return "signin-failures-name:" + hashlib.sha256(_name(username).encode()).hexdigest()
+
+
 def failures(username: str, request: HttpRequest | None) -> int:
+    """Failures for this name from this address in the current window."""
     return int(cache.get(_key(username, request), 0) or 0)
 
 
+def username_failures(username: str) -> int:
+    """Failures for this name from every address in the current window."""
+    return int(cache.get(_username_key(username), 0) or 0)
+
+
+def locked_out_across_addresses(username: str) -> bool:
+    return username_failures(username) >= _username_limit()
+
+
 def is_locked_out(username: str, request: HttpRequest | None) -> bool:
-    return failures(username, request) >= _limit()
+    return failures(username, request) >= _limit() or locked_out_across_addresses(username)
 
 
 def count_failure(username: str, request: HttpRequest | None) -> int:
-    """One more failure for this name and address; the count ends a window after the first."""
-    key = _key(username, request)
+    """One more failure for this name and address, and for this name from anywhere; each count
+    ends a window after its first failure. Returns the count for this name and address."""
+    _count(_username_key(username))
+    return _count(_key(username, request))
+
+
+def _count(key: str) -> int:
     now = time.time()
     cache.add(f"{key}:since", now, _window())
     since = float(cache.get(f"{key}:since", now) or now)
@@ -70,13 +103,17 @@ def count_failure(username: str, request: HttpRequest | None) -> int:
 
 
 def forget_failures(username: str, request: HttpRequest | None) -> None:
+    """After a success: forget this address's failures for the name. The count for the name
+    from anywhere stays until its window ends, so signing in now and then does not give an
+    attacker elsewhere a fresh allowance of guesses."""
     key = _key(username, request)
     cache.delete_many([key, f"{key}:since"])
 
 
 class ThrottledSignInMixin:
     """For an ``AuthenticationForm``: refuse without authenticating once the name has failed
-    too often from this address; count each failure; forget them on success."""
+    too often from this address or from everywhere; count each failure; forget this address's
+    failures on success."""
 
     request: HttpRequest | None
     cleaned_data: dict[str, Any]
@@ -87,11 +124,23 @@ class ThrottledSignInMixin:
         password = self.cleaned_data.get("password")
         if username is not None and password:
             if is_locked_out(username, self.request):
-                audit.record(AuditAction.SIGN_IN_THROTTLED, request=self.request, username=username)
+                # The same message for both limits; the log says which one it was.
+                detail = (
+                    "Too many failures for this name from all addresses"
+                    if locked_out_across_addresses(username)
+                    else "Too many failures for this name from this address"
+                )
+                audit.record(
+                    AuditAction.SIGN_IN_THROTTLED,
+                    request=self.request,
+                    username=username,
+                    detail=detail,
+                )
                 raise forms.ValidationError(too_many_message(), code="throttled")
             self.user_cache = authenticate(self.request, username=username, password=password)
             if self.user_cache is None:
-                if count_failure(username, self.request) >= _limit():
+                count_failure(username, self.request)
+                if is_locked_out(username, self.request):
                     raise forms.ValidationError(too_many_message(), code="throttled")
                 raise self.get_invalid_login_error()  # type: ignore[attr-defined]
             self.confirm_login_allowed(self.user_cache)  # type: ignore[attr-defined]

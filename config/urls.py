@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from authorities import passwords
 from authorities.signin import SignInView
 from authorities.views import audit_log
 
@@ -9,8 +10,20 @@ from .health import healthz
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
-    # Sign-in with a limit on failures; the rest of Django's account views as they are.
+    # Sign-in with a limit on failures, and password changes and resets that are audited; the
+    # rest of Django's account views as they are.
     path("accounts/login/", SignInView.as_view(), name="login"),
+    path(
+        "accounts/password_change/",
+        passwords.PasswordChangeView.as_view(),
+        name="password_change",
+    ),
+    path("accounts/password_reset/", passwords.PasswordResetView.as_view(), name="password_reset"),
+    path(
+        "accounts/reset/<uidb64>/<token>/",
+        passwords.PasswordResetConfirmView.as_view(),
+        name="password_reset_confirm",
+    ),
     path("accounts/", include("django.contrib.auth.urls")),
     path("audit/", audit_log, name="audit"),
     path("returns/", include("indicators.urls")),

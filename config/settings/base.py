@@ -139,8 +139,9 @@ SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 
-# Sign-in is refused for a name from an address after this many failures in this many seconds.
-SIGN_IN_FAILURE_LIMIT = 5
+# Sign-in with a name is refused, for the rest of the window, after this many failures.
+SIGN_IN_FAILURE_LIMIT = 5  # for one name from one address
+SIGN_IN_USERNAME_FAILURE_LIMIT = 20  # for one name from any addresses
 SIGN_IN_FAILURE_WINDOW = 15 * 60
 # How many proxies in front of the service append to X-Forwarded-For (0: use REMOTE_ADDR). The
 # address that many hops from the right is the client's, for sign-in limits and the audit log.

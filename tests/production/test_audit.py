@@ -70,6 +70,74 @@ def test_an_unknown_name_is_recorded_as_given(client, users):
     assert entry.username == "mallory" and entry.user is None
 
 
+# --- passwords --------------------------------------------------------------------------------
+
+NEW_PASSWORD = "a long new passphrase"
+
+
+def test_a_password_change_is_recorded_with_address(client, users):
+    client.force_login(users["data_officer"])
+    wrong = {"old_password": "nope", "new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD}
+    assert client.post(reverse("password_change"), wrong).status_code == 200
+    assert not AuditEntry.objects.filter(action=AuditAction.PASSWORD_CHANGED).exists()
+    response = client.post(
+        reverse("password_change"), {**wrong, "old_password": "pw"}, REMOTE_ADDR="192.0.2.20"
+    )
+    assert response.status_code == 302
+    entry = last(AuditAction.PASSWORD_CHANGED)
+    assert entry.user == users["data_officer"] and entry.username == "officer"
+    assert entry.ip_address == "192.0.2.20" and entry.detail == ""
+    assert entry.get_action_display() == "Password changed"
+
+
+def reset_link(client, email: str, address: str):
+    """Ask for a reset; the response, and the link from the email if one was sent."""
+    from django.core import mail
+
+    sent = len(mail.outbox)
+    response = client.post(reverse("password_reset"), {"email": email}, REMOTE_ADDR=address)
+    if len(mail.outbox) == sent:
+        return response, None
+    found = re.search(r"http://testserver(/accounts/reset/\S+)", mail.outbox[-1].body)
+    assert found
+    return response, found.group(1)
+
+
+def test_a_password_reset_request_and_the_reset_are_recorded(client, users):
+    response, link = reset_link(client, "officer@example.com", "192.0.2.30")
+    assert response.status_code == 302 and link
+    requested = last(AuditAction.PASSWORD_RESET_REQUESTED)
+    assert requested.user == users["data_officer"] and requested.username == "officer"
+    assert requested.ip_address == "192.0.2.30"
+    assert requested.detail == ""  # the address is the account's; it is not copied
+
+    form = client.get(link, follow=True)
+    assert not AuditEntry.objects.filter(action=AuditAction.PASSWORD_RESET).exists()
+    response = client.post(
+        form.redirect_chain[-1][0],
+        {"new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD},
+        REMOTE_ADDR="192.0.2.31",
+    )
+    assert response.status_code == 302
+    reset = last(AuditAction.PASSWORD_RESET)
+    assert reset.user == users["data_officer"] and reset.username == "officer"
+    assert reset.ip_address == "192.0.2.31"
+    # The link is spent: using it again changes and records nothing.
+    again = client.get(link, follow=True)
+    assert "This link has expired" in again.content.decode()
+    assert AuditEntry.objects.filter(action=AuditAction.PASSWORD_RESET).count() == 1
+
+
+def test_a_reset_request_for_an_unknown_address_looks_the_same_and_keeps_nothing(client, users):
+    known, _ = reset_link(client, "officer@example.com", "192.0.2.40")
+    unknown, link = reset_link(client, "who@example.com", "192.0.2.40")
+    assert link is None
+    assert (unknown.status_code, unknown["Location"]) == (known.status_code, known["Location"])
+    assert AuditEntry.objects.filter(action=AuditAction.PASSWORD_RESET_REQUESTED).count() == 1
+    assert not AuditEntry.objects.filter(detail__icontains="who@example.com").exists()
+    assert not AuditEntry.objects.filter(username__icontains="who@").exists()
+
+
 # --- returns: approve, reopen, upload ---------------------------------------------------------
 
 
@@ -414,6 +482,47 @@ def test_pages_of_fifty_keep_the_filter(client, users, authority):
     assert "entry 0<" in third
     last_page = client.get(AUDIT, {"page": 99}).content.decode()  # past the end: the last page
     assert "entry 0<" in last_page
+
+
+AUDIT_LINK = '<a class="govuk-service-navigation__link" href="/audit/"'
+
+
+@pytest.mark.parametrize(
+    ("role", "shown"),
+    [
+        ("administrator", True),
+        ("local_administrator", True),
+        ("data_officer", False),
+        ("approver", False),
+        ("board_member", False),
+        ("dfe_analyst", False),
+        ("no_role", False),
+        (None, False),  # signed out
+    ],
+)
+def test_the_navigation_links_to_the_audit_log_for_administrators_only(client, users, role, shown):
+    if role:
+        client.force_login(users[role])
+    html = client.get(reverse("reports:home")).content.decode()
+    assert (AUDIT_LINK in html) is shown
+    assert (">Audit log</a>" in html) is shown
+    if shown:
+        assert client.get(AUDIT).status_code == 200
+
+
+def test_the_audit_log_link_is_marked_current_on_its_page(client, users):
+    client.force_login(users["administrator"])
+    home = client.get(reverse("reports:home")).content.decode()
+    assert f"{AUDIT_LINK}>Audit log</a>" in home
+    html = client.get(AUDIT).content.decode()
+    assert f'{AUDIT_LINK} aria-current="page">Audit log</a>' in html
+    item = html[: html.index(AUDIT_LINK)].rsplit("<li", 1)[1]
+    assert "govuk-service-navigation__item--active" in item
+
+
+def test_a_superuser_has_the_audit_log_link(client):
+    client.force_login(User.objects.create_superuser("root", "r@example.com", "pw"))
+    assert AUDIT_LINK in client.get(reverse("reports:home")).content.decode()
 
 
 def test_the_audit_page_lives_at_slash_audit():

@@ -1,5 +1,6 @@
-"""Sign-in protection: failures counted per username and address in the cache, a clear GOV.UK
-error and no authentication attempt once locked out; sessions that end; password rules."""
+"""Sign-in protection: failures counted per username and address, and per username from every
+address, in the cache; a clear GOV.UK error and no authentication attempt once locked out;
+sessions that end; password rules."""
 
 from __future__ import annotations
 
@@ -106,6 +107,95 @@ def test_the_admin_sign_in_is_throttled_too(client, users):
     assert response.status_code == 200 and TOO_MANY in response.content.decode()
 
 
+# --- one name from many addresses -------------------------------------------------------------
+
+
+def from_many_addresses(client, count, username="officer", first=1):
+    """``count`` wrong passwords for the name, each from an address of its own; the last page."""
+    for number in range(first, first + count):
+        response = sign_in(
+            client, username=username, address=f"10.50.{number // 250}.{number % 250}"
+        )
+    return response
+
+
+def error_summary(response) -> str:
+    html = response.content.decode()
+    start = html.index('<div class="govuk-error-summary"')
+    return html[start : html.index("</ul>", start)]
+
+
+def test_twenty_failures_from_any_addresses_lock_the_name_out(client, users):
+    html = from_many_addresses(client, 19).content.decode()
+    assert "There is a problem" in html and TOO_MANY not in html
+    html = from_many_addresses(client, 1, first=20).content.decode()  # the twentieth
+    assert TOO_MANY in html and "govuk-error-summary" in html
+
+    # Even the right password from a new address is refused, without authenticating.
+    with mock.patch.object(signin, "authenticate") as authenticate:
+        response = sign_in(client, password="pw", address="10.99.0.1")
+    authenticate.assert_not_called()
+    assert response.status_code == 200 and TOO_MANY in response.content.decode()
+    assert "_auth_user_id" not in client.session
+    throttled = AuditEntry.objects.get(action=AuditAction.SIGN_IN_THROTTLED)
+    assert throttled.username == "officer" and throttled.ip_address == "10.99.0.1"
+    assert throttled.detail == "Too many failures for this name from all addresses"
+    # Upper case is the same name; another name from the same address is not locked out.
+    assert TOO_MANY in sign_in(client, username="Officer", password="pw").content.decode()
+    assert (
+        sign_in(client, username="approver", password="pw", address="10.99.0.1").status_code == 302
+    )
+
+
+def test_the_per_address_limit_still_comes_first(client, users):
+    for _ in range(5):
+        response = sign_in(client, address="10.0.0.9")
+    assert TOO_MANY in response.content.decode()
+    assert TOO_MANY not in sign_in(client, address="10.0.0.10").content.decode()
+    sign_in(client, password="pw", address="10.0.0.9")
+    throttled = AuditEntry.objects.get(action=AuditAction.SIGN_IN_THROTTLED)
+    assert throttled.detail == "Too many failures for this name from this address"
+
+
+def test_an_unknown_name_is_locked_out_with_the_same_message(client, users):
+    real = from_many_addresses(client, 20, username="officer")
+    unknown = from_many_addresses(client, 20, username="nosuchperson")
+    assert TOO_MANY in error_summary(unknown)
+    assert error_summary(unknown) == error_summary(real)
+    real = sign_in(client, username="officer", password="pw", address="10.99.0.2")
+    unknown = sign_in(client, username="nosuchperson", password="pw", address="10.99.0.3")
+    assert error_summary(unknown) == error_summary(real)
+
+
+def test_the_name_limit_is_a_setting(client, users, settings):
+    settings.SIGN_IN_USERNAME_FAILURE_LIMIT = 3
+    assert TOO_MANY not in from_many_addresses(client, 2).content.decode()
+    assert TOO_MANY in from_many_addresses(client, 1, first=3).content.decode()
+
+
+def test_a_success_does_not_reset_the_count_from_other_addresses(client, users):
+    from_many_addresses(client, 10)
+    assert sign_in(client, password="pw", address="10.99.0.4").status_code == 302
+    client.logout()
+    assert TOO_MANY in from_many_addresses(client, 10, first=11).content.decode()
+
+
+def test_the_name_lock_ends_with_its_window_however_often_it_is_tried(client, users):
+    from_many_addresses(client, 20)
+    start = time.time()
+    window = settings.SIGN_IN_FAILURE_WINDOW
+    # Attempts while locked out, up to the end of the window, do not lengthen it.
+    for seconds in (60, window // 2, window - 5):
+        with mock.patch("time.time", return_value=start + seconds):
+            assert TOO_MANY in sign_in(client, address="10.99.1.1").content.decode()
+            assert TOO_MANY in sign_in(client, password="pw", address="10.99.1.2").content.decode()
+    with mock.patch("time.time", return_value=start + window + 1):
+        assert sign_in(client, password="pw", address="10.99.1.3").status_code == 302
+        client.logout()
+        # A fresh window: one more failure does not lock the name again.
+        assert TOO_MANY not in sign_in(client, address="10.99.1.4").content.decode()
+
+
 def test_counts_live_in_the_shared_cache(users, settings):
     settings.CACHES = {
         "default": {
@@ -124,6 +214,7 @@ def test_counts_live_in_the_shared_cache(users, settings):
         assert signin.is_locked_out("officer", request)
         signin.forget_failures("officer", request)
         assert not signin.is_locked_out("officer", request)
+        assert signin.username_failures("officer") == 5
 
 
 # --- sessions -------------------------------------------------------------------------------
