@@ -15,13 +15,13 @@ from pathlib import Path
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.db import connection
+from django.db import connection, transaction
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from authorities.models import Authority
-from indicators.models import Milestone
+from authorities.models import Authority, Region
+from indicators.models import Document, Evidence, Milestone, Observation, Source
 
 
 @dataclass
@@ -53,6 +53,18 @@ class Timing:
     name: str
     seconds: float
     note: str = ""
+
+
+def clear_official_data() -> None:
+    """Remove what import_official writes (official and report figures, evidence, and the real
+    authorities and regions with their inspections, events and neighbours), so the benchmark
+    times a first import. The benchmark runs in a database of its own; demo data stays."""
+    with transaction.atomic():
+        Observation.objects.filter(source__in=[Source.OFFICIAL, Source.REPORT]).delete()
+        Evidence.objects.all().delete()
+        Document.objects.all().delete()
+        Authority.objects.filter(is_demo=False).delete()
+        Region.objects.filter(is_demo=False).delete()
 
 
 def _percentile(values: list[float], fraction: float) -> float:

@@ -1,0 +1,58 @@
+"""manage.py benchmark on a small demo: every page it times answers, and its figures are written
+as JSON. (Its timings are never asserted: speed is for `make bench`, not for the tests.)"""
+
+import io
+import json
+
+import pytest
+from django.core.management import call_command
+
+from authorities.models import Authority
+from indicators.models import Observation, Source
+from reports import benchmark
+from tests.factories import AuthorityFactory, ObservationFactory, RegionFactory
+
+pytestmark = pytest.mark.django_db
+
+PAGES = {
+    "home",
+    "authority page",
+    "chart fragment",
+    "trajectory CSV",
+    "compare 12 authorities",
+    "league table",
+    "return form",
+    "return save",
+}
+
+
+def test_the_benchmark_measures_every_page_on_a_small_demo(tmp_path, settings):
+    settings.ALLOWED_HOSTS = ["127.0.0.1", "testserver"]
+    output = tmp_path / "bench.json"
+    out = io.StringIO()
+    call_command(
+        "benchmark",
+        authorities=12,
+        months=14,
+        repeats=2,
+        warmup=1,
+        output=output,
+        stdout=out,
+    )
+    results = json.loads(output.read_text())
+    pages = {page["name"]: page for page in results["pages"]}
+    assert set(pages) == PAGES
+    assert all(page["status"] == 200 for page in pages.values()), pages
+    assert all(page["queries"] > 0 and page["bytes"] > 0 for page in pages.values())
+    assert [timing["name"] for timing in results["timings"]] == ["load_demo"]
+    assert "authority page" in out.getvalue()
+
+
+def test_clearing_official_data_keeps_the_demo():
+    real = AuthorityFactory(name="Wakefield", gss_code="E08000036", is_demo=False)
+    demo = AuthorityFactory(name="Simulated Vale", is_demo=True, region=RegionFactory(is_demo=True))
+    ObservationFactory(area_code=real.gss_code, source=Source.OFFICIAL)
+    ObservationFactory(area_code=demo.gss_code, source=Source.DEMO)
+    benchmark.clear_official_data()
+    assert list(Authority.objects.values_list("name", flat=True)) == ["Simulated Vale"]
+    assert list(Observation.objects.values_list("source", flat=True)) == [Source.DEMO]
