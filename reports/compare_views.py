@@ -131,7 +131,11 @@ def _apply_actions(
     state: CompareState, query: QueryDict
 ) -> tuple[CompareState, list[Problem], list[tuple[str, str]]]:
     """Add and remove authorities and groups as the form asked. Returns the new state, problems
-    to show, and the authorities a person may have meant when a name matched more than one."""
+    to show, and the authorities a person may have meant when a name matched more than one.
+
+    A "Remove" or "Add <name>" button sends the whole form, the "add" boxes too: their text was
+    not what the person asked for then (after "Add <name>" it is the name that matched several),
+    so it is only read when neither button was pressed."""
     problems: list[Problem] = []
     choices: list[tuple[str, str]] = []
     authorities = list(state.authorities)
@@ -148,7 +152,8 @@ def _apply_actions(
         code = code.strip().upper()
         if CODE.match(code) and code not in authorities:
             authorities.append(code)
-    text = query.get("add", "").strip()[:100]
+    pressed = "remove" in query or "choose" in query
+    text = "" if pressed else query.get("add", "").strip()[:100]
     if text:
         matches = comparisons.match_authorities(text)
         if len(matches) == 1:
@@ -161,7 +166,7 @@ def _apply_actions(
             problems.append(
                 Problem(f"No authority matches “{text}”: enter part of a name or a GSS code")
             )
-    group = query.get("add_group", "").strip()
+    group = "" if pressed else query.get("add_group", "").strip()
     if group:
         parsed = comparisons.parse_group(group)
         if parsed is None:

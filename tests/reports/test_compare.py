@@ -687,6 +687,30 @@ def test_the_demo_banner_follows_authorities_added_and_removed_with_htmx(client,
     assert full.count('id="demo-banner"') == 1 and "hx-swap-oob" not in full
 
 
+def test_choosing_one_of_several_matches_adds_it_without_asking_again(client, place):
+    AuthorityFactory(name="Wakefield Fields", gss_code="E06000999")
+    url = reverse("reports:compare")
+    asked = client.get(url, {"add": "Wake"}, headers={"HX-Request": "true"})
+    assert 'name="choose" value="E06000999"' in asked.content.decode()
+    # The form sends the ambiguous text again with the button pressed.
+    for headers in ({"HX-Request": "true"}, {}):
+        chosen = client.get(url, {"add": "Wake", "choose": "E06000999"}, headers=headers)
+        if chosen.status_code == 302:
+            chosen = client.get(chosen["Location"])
+        assert chosen.context["state"].authorities == ["E06000999"]
+        assert "There is a problem" not in chosen.content.decode()
+
+
+def test_removing_does_not_try_the_text_left_in_the_add_box(client, place):
+    url = reverse("reports:compare")
+    removed = client.get(
+        url,
+        {"authority": place.gss_code, "add": "Atlantis", "remove": f"authority:{place.gss_code}"},
+    )
+    assert removed.status_code == 302
+    assert removed["Location"] == url
+
+
 def test_changing_a_chart_setting_does_not_retry_a_failed_add(client, place):
     url = reverse("reports:compare")
     params = {"authority": place.gss_code, "add": "Atlantis", "indicator": "agency_sw_pct"}
