@@ -105,8 +105,9 @@ def measure(endpoint: Endpoint, *, repeats: int, warmup: int) -> Measurement:
     )
 
 
-def default_endpoints() -> tuple[list[Endpoint], list[str]]:
-    """The pages the budgets speak of. Pages not built yet are listed as skipped."""
+def default_endpoints(*, every_chart: bool = False) -> tuple[list[Endpoint], list[str]]:
+    """The pages the budgets speak of; with ``every_chart``, the chart fragment of every
+    indicator too. Pages not built yet are listed as skipped."""
     skipped: list[str] = []
     endpoints = [Endpoint("home", reverse("reports:home"))]
     authority = (
@@ -125,6 +126,18 @@ def default_endpoints() -> tuple[list[Endpoint], list[str]]:
             headers={"HX-Request": "true"},
         )
     )
+    if every_chart:
+        from indicators.models import Indicator
+
+        for code in Indicator.objects.order_by("sort_order").values_list("code", flat=True):
+            endpoints.append(
+                Endpoint(
+                    f"chart: {code}",
+                    page,
+                    data={"indicator": code},
+                    headers={"HX-Request": "true"},
+                )
+            )
     endpoints.append(
         Endpoint(
             "trajectory CSV",
@@ -203,11 +216,14 @@ def javascript_sizes() -> dict[str, int]:
 
 
 def table(measurements: list[Measurement]) -> str:
-    header = f"{'page':28} {'status':>6} {'median ms':>10} {'p95 ms':>8} {'queries':>8} {'KB':>8}"
+    width = max([28, *(len(m.name) for m in measurements)])
+    header = (
+        f"{'page':{width}} {'status':>6} {'median ms':>10} {'p95 ms':>8} {'queries':>8} {'KB':>8}"
+    )
     lines = [header, "-" * len(header)]
     for m in measurements:
         lines.append(
-            f"{m.name:28} {m.status:>6} {m.median_ms:>10.1f} {m.p95_ms:>8.1f} "
+            f"{m.name:{width}} {m.status:>6} {m.median_ms:>10.1f} {m.p95_ms:>8.1f} "
             f"{m.queries:>8} {m.bytes / 1024:>8.1f}"
         )
     return "\n".join(lines)

@@ -8,7 +8,7 @@ import pytest
 from django.core.management import call_command
 
 from authorities.models import Authority
-from indicators.models import Observation, Source
+from indicators.models import Indicator, Observation, Source
 from reports import benchmark
 from tests.factories import AuthorityFactory, ObservationFactory, RegionFactory
 
@@ -46,6 +46,27 @@ def test_the_benchmark_measures_every_page_on_a_small_demo(tmp_path, settings):
     assert all(page["queries"] > 0 and page["bytes"] > 0 for page in pages.values())
     assert [timing["name"] for timing in results["timings"]] == ["load_demo"]
     assert "authority page" in out.getvalue()
+
+
+def test_every_chart_measures_each_indicator(tmp_path, settings):
+    settings.ALLOWED_HOSTS = ["127.0.0.1", "testserver"]
+    output = tmp_path / "bench.json"
+    call_command("load_demo", authorities=12, months=14, stdout=io.StringIO())
+    call_command(
+        "benchmark",
+        skip_load=True,
+        every_chart=True,
+        repeats=1,
+        warmup=0,
+        output=output,
+        stdout=io.StringIO(),
+    )
+    pages = json.loads(output.read_text())["pages"]
+    charts = [page for page in pages if page["name"].startswith("chart: ")]
+    assert {page["name"] for page in charts} == {
+        f"chart: {code}" for code in Indicator.objects.values_list("code", flat=True)
+    }
+    assert all(page["status"] == 200 for page in charts)
 
 
 def test_clearing_official_data_keeps_the_demo():

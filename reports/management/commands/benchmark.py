@@ -28,6 +28,11 @@ class Command(BaseCommand):
         parser.add_argument("--warmup", type=int, default=3)
         parser.add_argument("--skip-load", action="store_true", help="Measure what is loaded.")
         parser.add_argument("--official", type=Path, help="Folder of official files to time.")
+        parser.add_argument(
+            "--every-chart",
+            action="store_true",
+            help="Also measure the chart fragment of every indicator, not only one.",
+        )
         parser.add_argument("--output", type=Path, default=Path("bench-results.json"))
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -60,7 +65,7 @@ class Command(BaseCommand):
                 timings.append(
                     benchmark.Timing(name, round(time.perf_counter() - started, 1), note)
                 )
-        endpoints, skipped = benchmark.default_endpoints()
+        endpoints, skipped = benchmark.default_endpoints(every_chart=options["every_chart"])
         measurements = [
             benchmark.measure(e, repeats=options["repeats"], warmup=options["warmup"])
             for e in endpoints
