@@ -1253,6 +1253,13 @@ def _clear() -> None:
     """Delete the previous demo data except the region and authority rows, which are updated in
     place (so anything else that points at them, like a user's membership, survives a re-run)."""
     _delete_quickly(Observation.objects.filter(source=Source.DEMO))
+    # Figures published by approving a demo authority's returns, in the app or by the demo.
+    _delete_quickly(
+        Observation.objects.filter(
+            source=Source.MONTHLY_RETURN,
+            area_code__in=Authority.objects.filter(is_demo=True).values("gss_code"),
+        )
+    )
     Milestone.objects.filter(is_demo=True).delete()
     MonthlyReturn.objects.filter(is_demo=True).delete()
     Event.objects.filter(is_demo=True).delete()
@@ -1470,36 +1477,58 @@ def load_demo(
 
 @transaction.atomic
 def fill_demo_return_values(authority: Authority) -> int:
-    """Give the authority's approved demo returns the figures they were approved with (the demo
-    observations for their month), so the return pages the demo users open are not empty.
+    """Make the authority the one that sends its returns through Trajectory (the demo users'):
+    its approved demo returns get the figures they were approved with (the demo observations
+    for their month), and those monthly figures become published return figures (source
+    "monthly return"), as approving them in the app would have made them. The open month keeps
+    no figure until its return is approved, so the chart and headlines show one monthly series.
 
     Only one authority's: the rest keep their figures as observations, which is all the charts
     need, and the national-scale load stays fast.
     """
+    from .services import release_name  # services imports much of the app; only needed here
+
     returns = {
         r.month: r
         for r in MonthlyReturn.objects.filter(
             authority=authority, is_demo=True, status=ReturnStatus.APPROVED
         )
     }
-    monthly = Observation.objects.filter(
+    mine = Observation.objects.filter(
         area_code=authority.gss_code,
-        source=Source.DEMO,
         period_kind=PeriodKind.MONTH,
-        period_start__in=list(returns),
         indicator__in_monthly_return=True,
-    ).values_list("period_start", "indicator_id", "value", "numerator", "denominator")
+    )
+    # Simulated figures, or the same figures already published by an earlier run.
+    monthly = mine.filter(
+        source__in=[Source.DEMO, Source.MONTHLY_RETURN], period_start__in=list(returns)
+    ).values_list("id", "period_start", "indicator_id", "value", "numerator", "denominator")
     ReturnValue.objects.filter(monthly_return__in=list(returns.values())).delete()
-    values = [
-        ReturnValue(
-            monthly_return=returns[month],
-            indicator_id=indicator_id,
-            value=value,
-            numerator=numerator,
-            denominator=denominator,
-            commentary="Simulated figure from the demo generator.",
+    values = []
+    published = []
+    for pk, month, indicator_id, value, numerator, denominator in monthly:
+        monthly_return = returns[month]
+        values.append(
+            ReturnValue(
+                monthly_return=monthly_return,
+                indicator_id=indicator_id,
+                value=value,
+                numerator=numerator,
+                denominator=denominator,
+                commentary="Simulated figure from the demo generator.",
+            )
         )
-        for month, indicator_id, value, numerator, denominator in monthly
-    ]
+        approved = timezone.localtime(monthly_return.approved_at).date()
+        published.append(
+            Observation(
+                pk=pk,
+                source=Source.MONTHLY_RETURN,
+                release=release_name(monthly_return),
+                section=f"Approved on {approved.day} {approved:%B %Y} (simulated return)",
+            )
+        )
     ReturnValue.objects.bulk_create(values, batch_size=2000)
+    Observation.objects.bulk_update(published, ["source", "release", "section"], batch_size=2000)
+    # The months without an approved return (the open one): no figure until it is approved.
+    mine.filter(source=Source.DEMO).exclude(period_start__in=list(returns)).delete()
     return len(values)

@@ -49,6 +49,15 @@ COMPARATOR_SOURCE = {
 }
 
 
+def comparator_source(source: str, authority: Authority) -> Source | None:
+    """The source an authority's figure from ``source`` is compared against, or None. A
+    simulated authority's approved returns are simulated figures too: they are compared with
+    the simulated figures of the other authorities, its region and England."""
+    if source == Source.MONTHLY_RETURN and authority.is_demo:
+        return Source.DEMO
+    return COMPARATOR_SOURCE.get(Source(source))
+
+
 @dataclass
 class RegionGroup:
     name: str
@@ -268,26 +277,24 @@ CROSS_SECTION_FIELDS = (
 def _add_comparisons(authority: Authority, headlines: list[Headline], method: str) -> None:
     """Neighbours, region, England, band and rank for each headline's period: one query of
     plain values (every authority's figure for each period), light objects for what is shown."""
-    wanted = [h for h in headlines if h.latest.source in COMPARATOR_SOURCE]
+    against = {
+        h.latest.pk: source
+        for h in headlines
+        if (source := comparator_source(h.latest.source, authority)) is not None
+    }
+    wanted = [h for h in headlines if h.latest.pk in against]
     if not wanted:
         return
     # Every authority's figure for each headline's period: one OR branch per end date (two or
     # three, not one per indicator), each served by the (indicator, period_end) index. The few
     # rows of another period kind or start that share an end date are dropped below.
     keys = {
-        (
-            h.latest.indicator_id,
-            h.latest.period_kind,
-            h.latest.period_start,
-            COMPARATOR_SOURCE[Source(h.latest.source)],
-        )
+        (h.latest.indicator_id, h.latest.period_kind, h.latest.period_start, against[h.latest.pk])
         for h in wanted
     }
     by_end: dict[tuple, set[int]] = defaultdict(set)
     for h in wanted:
-        by_end[(h.latest.period_end, COMPARATOR_SOURCE[Source(h.latest.source)])].add(
-            h.latest.indicator_id
-        )
+        by_end[(h.latest.period_end, against[h.latest.pk])].add(h.latest.indicator_id)
     condition = Q()
     for (period_end, source), indicator_ids in by_end.items():
         condition |= Q(period_end=period_end, source=source, indicator_id__in=indicator_ids)
@@ -308,7 +315,11 @@ def _add_comparisons(authority: Authority, headlines: list[Headline], method: st
         comparison = Comparison()
         authority_values = []
         neighbour_values = []
-        for peer in rows[(latest.indicator_id, latest.period_kind, latest.period_start)]:
+        peers = rows[(latest.indicator_id, latest.period_kind, latest.period_start)]
+        if against[latest.pk] != latest.source and latest.value is not None:
+            # Its own figure is not among those it is compared with: rank it among them.
+            authority_values.append(latest.value)
+        for peer in peers:
             area_code, area_level, value = peer[2], peer[3], peer[7]
             if area_code == ENGLAND_CODE:
                 comparison.england = _shown(peer, headline.indicator)
@@ -469,10 +480,10 @@ def trajectory(
 
     # Comparators are drawn for the authority's annual series where it has one, else monthly;
     # only those are read (neighbours' monthly figures would be most of the rows otherwise).
-    comparable = [row for row in own if row["source"] in COMPARATOR_SOURCE]
+    comparable = [row for row in own if comparator_source(row["source"], authority) is not None]
     annual = [row for row in comparable if row["period_kind"] != PeriodKind.MONTH]
     basis = annual or comparable
-    comparator_keys = {(COMPARATOR_SOURCE[Source(r["source"])], r["period_kind"]) for r in basis}
+    comparator_keys = {(comparator_source(r["source"], authority), r["period_kind"]) for r in basis}
     rows: list[dict] = []
     if comparator_keys:
         kinds = Q()

@@ -622,16 +622,40 @@ def test_the_demo_users_authority_has_its_approved_figures_on_its_returns(loaded
     approved = MonthlyReturn.objects.filter(authority=authority, status=ReturnStatus.APPROVED)
     assert filled == approved.count() * Indicator.objects.in_monthly_return().count()
     value = ReturnValue.objects.filter(monthly_return__in=approved).first()
+    # The figure is published as the return's, as approving it in the app would have done.
     observed = Observation.objects.get(
         area_code=authority.gss_code,
         indicator=value.indicator,
         period_kind="month",
         period_start=value.monthly_return.month,
-        source=Source.DEMO,
     )
+    assert observed.source == Source.MONTHLY_RETURN
+    assert observed.release == f"Monthly return {authority.name} {value.monthly_return.month:%Y-%m}"
+    assert "simulated return" in observed.section
     assert (value.value, value.numerator, value.denominator) == (
         observed.value,
         observed.numerator,
         observed.denominator,
     )
+    monthly = Observation.objects.filter(
+        area_code=authority.gss_code, period_kind="month", indicator__in_monthly_return=True
+    )
+    # One monthly series, and nothing for the month whose return is still to be entered.
+    assert not monthly.filter(source=Source.DEMO).exists()
+    assert set(monthly.values_list("period_start", flat=True)) == set(
+        approved.values_list("month", flat=True)
+    )
     assert fill_demo_return_values(authority) == filled  # again: replaced, not duplicated
+    assert monthly.count() == filled
+
+
+@pytest.mark.django_db
+def test_reloading_the_demo_removes_figures_published_from_demo_returns(loaded):
+    from indicators.demo import fill_demo_return_values
+
+    authority = Authority.objects.filter(is_demo=True).order_by("name").first()
+    fill_demo_return_values(authority)
+    load_demo(seed=7, **SMALL)
+    assert not Observation.objects.filter(
+        area_code=authority.gss_code, source=Source.MONTHLY_RETURN
+    ).exists()

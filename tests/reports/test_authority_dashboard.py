@@ -72,6 +72,47 @@ def test_headline_compares_with_neighbours_region_england_band_and_rank(client, 
     assert "Band B, rank 4 of 11" in html
 
 
+def monthly(code, area, month, value, level=AreaLevel.AUTHORITY, **extra):
+    end = (month.replace(day=28) + datetime.timedelta(days=4)).replace(day=1)
+    return ObservationFactory(
+        indicator=indicator(code),
+        area_level=level,
+        area_code=area,
+        period_kind=PeriodKind.MONTH,
+        period_start=month,
+        period_end=end - datetime.timedelta(days=1),
+        period_label=f"{month:%b %Y}",
+        value=value,
+        **extra,
+    )
+
+
+def test_a_simulated_authoritys_approved_returns_are_compared_with_simulated_figures(client):
+    region = RegionFactory(code="E12000901", name="Northmoor", is_demo=True)
+    demo = AuthorityFactory(name="Flissford", gss_code="E09000906", region=region, is_demo=True)
+    september, october = datetime.date(2026, 9, 1), datetime.date(2026, 10, 1)
+    returned = {"source": Source.MONTHLY_RETURN}
+    monthly("agency_sw_pct", demo.gss_code, september, 18.0, **returned)
+    monthly("agency_sw_pct", demo.gss_code, october, 15.0, **returned)
+    simulated = {"source": Source.DEMO}
+    for rank, value in enumerate([10.0, 20.0, 30.0], start=1):
+        neighbour = AuthorityFactory(region=region, is_demo=True)
+        NeighbourFactory(authority=demo, neighbour=neighbour, rank=rank)
+        monthly("agency_sw_pct", neighbour.gss_code, october, value, **simulated)
+    monthly("agency_sw_pct", region.code, october, 19.0, level=AreaLevel.REGIONAL, **simulated)
+    monthly("agency_sw_pct", "E92000001", october, 21.0, level=AreaLevel.NATIONAL, **simulated)
+
+    response = page(client, demo)
+    headline = next(h for h in response.context["headlines"] if h.indicator.code == "agency_sw_pct")
+    assert headline.latest.source == Source.MONTHLY_RETURN
+    assert headline.previous.value == 18.0  # the change is since its own previous return
+    comparison = headline.comparison
+    assert comparison.neighbours == 20.0 and comparison.neighbours_count == 3
+    assert comparison.region.value == 19.0 and comparison.england.value == 21.0
+    # Ranked among the simulated figures with its own: 10, 15, 20, 30, lower is better.
+    assert (comparison.standing.rank, comparison.standing.of) == (2, 4)
+
+
 def test_neighbours_median_is_a_choice_and_says_so(client, place):
     html = page(client, place, neighbours="median").content.decode()
     assert "Statistical neighbours (median of 10)" in html
