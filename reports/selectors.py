@@ -28,6 +28,7 @@ from indicators.models import (
     PeriodKind,
     Polarity,
     Source,
+    Unit,
 )
 
 from . import statistics
@@ -438,6 +439,9 @@ class Trajectory:
     first_year: int | None
     last_year: int | None
     available_years: list[int]
+    # Counts are not drawn against England's and the region's totals: summed over many
+    # authorities, they would flatten the authority's own line to the axis.
+    totals_left_out: bool = False
 
 
 def _series_name(authority: Authority, source: str, period_kind: str) -> str:
@@ -457,7 +461,9 @@ def trajectory(
     """The authority's series for one indicator with its comparators, inspections, events and
     milestones. Five queries, whatever the number of periods or authorities."""
     neighbours = neighbour_codes(authority)
-    region_code = authority.region.code if authority.region else ""
+    totals_left_out = indicator.unit == Unit.COUNT
+    region_code = authority.region.code if authority.region and not totals_left_out else ""
+    areas = neighbours if totals_left_out else [ENGLAND_CODE, *neighbours]
     fields = (
         "id",
         "area_code",
@@ -492,7 +498,7 @@ def trajectory(
         others = Observation.objects.filter(
             kinds,
             indicator=indicator,
-            area_code__in=[ENGLAND_CODE, *neighbours] + ([region_code] if region_code else []),
+            area_code__in=areas + ([region_code] if region_code else []),
         )
         if first_year is not None:
             others = others.filter(period_end__gte=datetime.date(first_year, 1, 1))
@@ -610,6 +616,7 @@ def trajectory(
         first_year=first_year,
         last_year=last_year,
         available_years=available_years,
+        totals_left_out=totals_left_out,
     )
 
 

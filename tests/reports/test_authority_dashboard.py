@@ -113,6 +113,21 @@ def test_a_simulated_authoritys_approved_returns_are_compared_with_simulated_fig
     assert (comparison.standing.rank, comparison.standing.of) == (2, 4)
 
 
+def test_counts_are_not_drawn_against_england_and_region_totals(client, place):
+    annual("referrals_annual", place.gss_code, 2025, 4200.0)
+    annual("referrals_annual", "E92000001", 2025, 650000.0, level=AreaLevel.NATIONAL)
+    annual("referrals_annual", "E12000003", 2025, 70000.0, level=AreaLevel.REGIONAL)
+    response = page(client, place, indicator="referrals_annual")
+    names = [trace["name"] for trace in response.context["figure"]["data"]]
+    assert names == ["Wakefield (annual, official statistics)"]
+    html = response.content.decode()
+    assert "England's and Yorkshire and The Humber's totals are not drawn" in html
+    # A percentage keeps them.
+    percentages = page(client, place, indicator="agency_sw_pct")
+    assert "England" in [trace["name"] for trace in percentages.context["figure"]["data"]]
+    assert "totals are not drawn" not in percentages.content.decode()
+
+
 def test_neighbours_median_is_a_choice_and_says_so(client, place):
     html = page(client, place, neighbours="median").content.decode()
     assert "Statistical neighbours (median of 10)" in html
