@@ -107,6 +107,9 @@ def trajectory_figure(
     layout["xaxis"]["range"] = [start.strftime("%Y-%m-%d"), end.strftime("%Y-%m-%d")]
     inspections = inspections[_between(inspections["date"], start, end)]
     events = events[_between(events["date"], start, end)]
+    if not inspections.empty:
+        # Room above the plot for the slanted grades ("Ofsted: Requires improvement").
+        layout["margin"] = {**layout["margin"], "t": 125}
 
     for name, series in _ordered_series(points):
         role = series[0]["role"]
