@@ -51,7 +51,7 @@ def test_compare_three_authorities_and_align_them_on_inadequate(demo, tab: Tab):
     page.locator("#compare-left-out").wait_for()
     tab.settle()
     page.locator("#compare-chart .main-svg").first.wait_for()
-    left_out = page.locator("#compare-left-out + table tbody")
+    left_out = page.locator("#compare-left-out + .app-table-wrap table tbody")
     assert left_out.get_by_role("link", name=never[0].name).is_visible()
     assert left_out.locator("tr").count() == 1
     x_title = page.locator("#compare-chart .g-xtitle").text_content() or ""
