@@ -31,7 +31,7 @@ def test_browse_from_the_home_page_to_an_authority_and_its_chart(demo, tab: Tab)
     tab.axe("home page")
     page.get_by_label("Find an authority by name or code").fill(authority.name[:5])
     results = page.locator("#authority-results")
-    results.get_by_text(f"match “{authority.name[:5]}”").wait_for()
+    results.get_by_text(f"matches “{authority.name[:5]}”").wait_for()
     tab.wait_for_location(r"\?q=")  # the search is in the address
     tab.axe("home page, search results swapped in")
     results.get_by_role("link", name=authority.name).click()

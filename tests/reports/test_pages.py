@@ -81,7 +81,9 @@ def test_home_search_by_name_code_and_dfe_code(client):
     assert "Ashford Vale" in by_name and "Brindle" not in by_name
     assert "Brindle" in by_code and "Ashford Vale" not in by_code
     assert "Ashford Vale" in by_dfe
-    assert "No authority matches" in nothing
+    assert nothing.count("No authority matches “zzz”") == 1  # said once, not twice
+    assert "0 authorities" not in nothing
+    assert "1 authority matches “ashf”" in by_name
 
 
 def test_home_search_as_htmx_fragment_returns_only_the_results(client):
