@@ -163,6 +163,7 @@ def authority_detail(request: HttpRequest, gss_code: str) -> HttpResponse:
             "events": selectors.authority_events(authority),
             "milestones": selectors.authority_milestones(authority),
             "can_manage_milestones": _can_manage_plan(request, authority),
+            "has_neighbours": bool(selectors.neighbour_codes(authority)),
             "shows_demo_data": authority.is_demo
             or any(h.latest.source == Source.DEMO for h in headlines),
         }
@@ -228,7 +229,11 @@ def _can_manage_plan(request: HttpRequest, authority: Authority) -> bool:
 
 def _require_plan_manager(request: HttpRequest, authority: Authority) -> None:
     if not _can_manage_plan(request, authority):
-        raise PermissionDenied("Only people who manage this authority's plan can change it")
+        raise PermissionDenied(
+            f"Only approvers and administrators of {authority.name} can change its improvement "
+            "plan. Sign in with an account that manages this plan, or ask an administrator to "
+            "give your account that role."
+        )
 
 
 def _milestones_url(authority: Authority) -> str:
@@ -255,11 +260,15 @@ def milestone_form(request: HttpRequest, gss_code: str, pk: int | None = None) -
             milestone=milestone,
         )
         verb = "changed" if milestone else "added"
-        messages.success(
-            request,
+        text = (
             f"Milestone {verb}: {lower_first(saved.indicator.name)} {saved.value:g} "
-            f"by {saved.due_date:%d %B %Y}",
+            f"by {saved.due_date.day} {saved.due_date:%B %Y}"
         )
+        if form.due_in_the_past:
+            text += (
+                ". The due date is in the past, so it is recorded as an earlier stage of the plan"
+            )
+        messages.success(request, text)
         return redirect(_milestones_url(authority))
     context = {"authority": authority, "form": form, "milestone": milestone}
     return render(request, "reports/milestone_form.html", context)

@@ -224,3 +224,13 @@ def test_observation_source_page_traces_file_and_row(client):
     text = html.decode()
     assert "csww_indicators_2017_to_2025.csv, row 812" in text
     assert "Wakefield" in text and "28.7%" in text
+
+
+def test_an_authority_without_neighbours_says_so_instead_of_linking_to_empty_comparisons(client):
+    lonely = AuthorityFactory(name="Dudley", gss_code="E08000027", region=None)
+    html = client.get(reverse("reports:authority", args=[lonely.gss_code])).content.decode()
+    assert "No statistical neighbours are loaded for Dudley" in html
+    assert "Compare Dudley with its statistical neighbours" not in html
+    grid = client.get(reverse("reports:neighbours_grid", args=[lonely.gss_code])).content.decode()
+    assert "0 statistical neighbours" not in grid
+    assert "No statistical neighbours are loaded for Dudley" in grid
