@@ -164,7 +164,10 @@ def _apply_actions(
             choices = [(a.gss_code, a.name) for a in matches]
         else:
             problems.append(
-                Problem(f"No authority matches “{text}”: enter part of a name or a GSS code")
+                Problem(
+                    f"No authority matches “{text}”: enter part of a name, a GSS code or a "
+                    "3-digit DfE code"
+                )
             )
     group = "" if pressed else query.get("add_group", "").strip()
     if group:

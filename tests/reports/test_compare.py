@@ -550,6 +550,7 @@ def test_a_name_matching_several_authorities_asks_which(client, place):
     assert chosen["Location"].endswith("?authority=E06000999")
     unknown = client.get(reverse("reports:compare"), {"add": "Atlantis"}).content.decode()
     assert "No authority matches “Atlantis”" in unknown
+    assert "<title>Error: Compare authorities" in unknown
 
 
 def test_aligned_page_lists_left_out_authorities_with_reasons(client, place):
