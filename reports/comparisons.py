@@ -681,6 +681,12 @@ class League:
     codes: list[str] = field(default_factory=list)  # every authority with a figure, unfiltered
 
     @property
+    def default_period_words(self) -> str:
+        """What the period list's first choice shows: the latest year where there are annual
+        figures (a month's figures are not compared with a year's), else the latest month."""
+        return "Latest year" if any(not p.is_month for p in self.periods) else "Latest month"
+
+    @property
     def shows_demo_data(self) -> bool:
         return self.source == Source.DEMO or any(row.is_demo for row in self.rows)
 

@@ -369,3 +369,21 @@ def test_wakefield_in_the_2018_agency_league_from_the_published_file(official_di
     assert result.ranked == int(authorities[numeric].sum())
     assert wakefield.rank == 1 + int(authorities[numeric & (rates < 28.7)].sum())
     assert wakefield.band == "D"
+
+
+def test_the_default_period_says_it_is_the_latest_year(places, client):
+    ObservationFactory(
+        indicator=indicator("agency_sw_pct"),
+        area_code="E06000001",
+        period_kind=PeriodKind.MONTH,
+        period_start=datetime.date(2025, 11, 1),
+        period_end=datetime.date(2025, 11, 30),
+        period_label="Nov 2025",
+        value=9.0,
+        source=Source.OFFICIAL,
+    )
+    result = table()
+    assert result.period.label == "2025"  # a later month exists, but years are compared
+    assert result.default_period_words == "Latest year"
+    html = client.get(reverse("reports:league"), {"indicator": "agency_sw_pct"}).content.decode()
+    assert '<option value="">Latest year</option>' in html
