@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
-from indicators.models import PeriodKind
+from indicators.models import PeriodKind, Unit
 
 from . import chart_style as style
 from .formatting import format_value, lower_first
@@ -63,6 +63,16 @@ def _ordered_series(points: pd.DataFrame) -> list[tuple[str, list[dict]]]:
 AXIS_PADDING = pd.Timedelta(days=120)
 
 
+def monthly_on_own_axis(points: pd.DataFrame, unit: str) -> bool:
+    """Whether the monthly figures are drawn against an axis of their own: a count over a year
+    is about twelve times a month's, so on one axis the monthly line would lie along the bottom.
+    """
+    if unit != Unit.COUNT or points.empty:
+        return False
+    kinds = set(points.loc[points["value"].notna(), "period_kind"])
+    return PeriodKind.MONTH in kinds and len(kinds) > 1
+
+
 def _between(dates: pd.Series, start: pd.Timestamp, end: pd.Timestamp) -> pd.Series:
     stamps = pd.to_datetime(dates)
     return (stamps >= start) & (stamps <= end)
@@ -111,6 +121,18 @@ def trajectory_figure(
         # Room above the plot for the slanted grades ("Ofsted: Requires improvement").
         layout["margin"] = {**layout["margin"], "t": 125}
 
+    split = monthly_on_own_axis(points, unit)
+    if split:
+        layout["yaxis"]["title"] = {"text": "Each year (left)"}
+        layout["yaxis2"] = {
+            **layout["yaxis"],
+            "title": {"text": "Each month (right)"},
+            "overlaying": "y",
+            "side": "right",
+            "showgrid": False,
+            "tickmode": "auto",  # round numbers of its own, not the left axis's divisions
+        }
+        layout["margin"] = {**layout["margin"], "r": 70}
     for name, series in _ordered_series(points):
         role = series[0]["role"]
         look = _style_for(role, series[0]["period_kind"])
@@ -118,6 +140,7 @@ def trajectory_figure(
         traces.append(
             {
                 "type": "scatter",
+                "yaxis": "y2" if split and series[0]["period_kind"] == PeriodKind.MONTH else "y",
                 "x": [pd.Timestamp(r["period_end"]).strftime("%Y-%m-%d") for r in series],
                 "y": [None if pd.isna(r["value"]) else float(r["value"]) for r in series],
                 "name": style.plain(name),

@@ -136,6 +136,7 @@ def _trajectory_context(authority: Authority, options: ChartOptions) -> dict:
         "table": presenters.trajectory_table(table, data.points, indicator),
         "evidence": presenters.report_evidence(data.points, indicator),
         "events_shown": options.show_events and not data.events.empty,
+        "monthly_axis": charts.monthly_on_own_axis(data.points, indicator.unit),
     }
 
 

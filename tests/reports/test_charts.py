@@ -255,3 +255,38 @@ def test_the_figure_built_without_step_by_step_validation_is_valid_plotly(wakefi
     figure = build(wakefield_agency, inspections=inspections, events=events, milestones=milestones)
     go.Figure(figure.to_dict())  # raises if any property is invalid
     go.Figure(charts.empty_figure("Nothing").to_dict())
+
+
+def test_monthly_counts_have_their_own_axis_beside_yearly_ones():
+    rows = [
+        point("A (annual)", "authority", str(y), datetime.date(y, 3, 31), v)
+        for y, v in [(2024, 13000.0), (2025, 13400.0)]
+    ]
+    rows += [
+        point(
+            "A (monthly)",
+            "authority",
+            f"{m} 2025",
+            datetime.date(2025, m, 28),
+            1100.0,
+            kind="month",
+        )
+        for m in (4, 5, 6)
+    ]
+    points = pd.DataFrame(rows, columns=POINT_COLUMNS)
+    figure = charts.trajectory_figure(
+        points,
+        EMPTY_INSPECTIONS,
+        EMPTY_EVENTS,
+        EMPTY_MILESTONES,
+        title="",
+        unit="count",
+        decimals=0,
+    )
+    axes = {trace.name: trace.yaxis for trace in figure.data}
+    assert axes == {"A (annual)": "y", "A (monthly)": "y2"}
+    assert figure.layout.yaxis2.side == "right" and figure.layout.yaxis2.overlaying == "y"
+    assert "month" in figure.layout.yaxis2.title.text
+    # A percentage, or counts of one kind only, share one axis.
+    assert not charts.monthly_on_own_axis(points, "percent")
+    assert not charts.monthly_on_own_axis(points[points["period_kind"] == "month"], "count")
