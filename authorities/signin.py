@@ -20,12 +20,13 @@ from typing import Any
 
 from django import forms
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth import authenticate
 from django.contrib.auth.forms import AuthenticationForm
-from django.contrib.auth.views import LoginView
+from django.contrib.auth.views import LoginView, LogoutView
 from django.core.cache import cache
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 
 from . import audit
 from .models import AuditAction
@@ -148,8 +149,31 @@ class ThrottledSignInMixin:
         return self.cleaned_data
 
 
+INVALID_SIGN_IN = "Enter a correct username and password"
+SIGNED_OUT = "You have signed out"
+
+
 class SignInForm(ThrottledSignInMixin, AuthenticationForm):
-    pass
+    """The service's sign-in, in GOV.UK words. A refusal is one error, on the username field, so
+    the error summary links to the form and the field says what is wrong."""
+
+    error_messages = {
+        **AuthenticationForm.error_messages,
+        "invalid_login": INVALID_SIGN_IN,
+        "inactive": "This account cannot sign in. Ask an administrator if it should",
+    }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["username"].error_messages["required"] = "Enter your username"
+        self.fields["password"].error_messages["required"] = "Enter your password"
+
+    def clean(self) -> dict[str, Any]:
+        try:
+            return super().clean()
+        except forms.ValidationError as refusal:
+            self.add_error("username", refusal)
+            return self.cleaned_data
 
 
 class AdminSignInForm(ThrottledSignInMixin, AdminAuthenticationForm):
@@ -158,3 +182,13 @@ class AdminSignInForm(ThrottledSignInMixin, AdminAuthenticationForm):
 
 class SignInView(LoginView):
     form_class = SignInForm
+
+
+class SignOutView(LogoutView):
+    """Django's sign-out, saying so on the page it goes to next."""
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        response = super().post(request, *args, **kwargs)
+        if response.status_code == 302:  # otherwise registration/logged_out.html says it
+            messages.success(request, SIGNED_OUT)
+        return response

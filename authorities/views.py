@@ -18,7 +18,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from reports.rendering import GovukFormMixin
+from reports.rendering import GovukFormMixin, date_input
 
 from .models import AuditAction, AuditEntry, Membership, Role
 
@@ -55,14 +55,14 @@ class AuditFilterForm(GovukFormMixin, forms.Form):
         label="From",
         required=False,
         help_text="The first day to show, for example 2026-03-01.",
-        widget=forms.DateInput(attrs={"type": "date", "class": "govuk-input--width-10"}),
+        widget=date_input(**{"class": "govuk-input--width-10"}),
         error_messages={"invalid": "Enter the first day as a date, for example 2026-03-01"},
     )
     date_to = forms.DateField(
         label="To",
         required=False,
         help_text="The last day to show, for example 2026-03-31.",
-        widget=forms.DateInput(attrs={"type": "date", "class": "govuk-input--width-10"}),
+        widget=date_input(**{"class": "govuk-input--width-10"}),
         error_messages={"invalid": "Enter the last day as a date, for example 2026-03-31"},
     )
 
@@ -74,8 +74,10 @@ class AuditFilterForm(GovukFormMixin, forms.Form):
         return cleaned
 
     def apply(self, entries: QuerySet[AuditEntry]) -> QuerySet[AuditEntry]:
-        if not self.is_bound or not self.is_valid():
+        if not self.is_bound:
             return entries
+        if not self.is_valid():
+            return entries.none()  # never the whole log in place of a filter that failed
         data = self.cleaned_data
         if data.get("action"):
             entries = entries.filter(action=data["action"])
@@ -101,14 +103,20 @@ def audit_log(request: HttpRequest) -> HttpResponse:
         return render(request, "audit/forbidden.html", status=403)
     asked = {key: value for key, value in request.GET.items() if key != "page" and value}
     form = AuditFilterForm(request.GET if asked else None)
-    entries = form.apply(
-        AuditEntry.objects.for_user(request.user).select_related("authority", "user")
-    )
-    page = Paginator(entries, PAGE_SIZE).get_page(request.GET.get("page"))
+    # A filter that cannot be read shows its errors and no entries: never the whole log, which
+    # would look like the filter's result.
+    invalid = form.is_bound and not form.is_valid()
+    page = None
+    if not invalid:
+        entries = form.apply(
+            AuditEntry.objects.for_user(request.user).select_related("authority", "user")
+        )
+        page = Paginator(entries, PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
         "form": form,
         "page": page,
-        "filtered": bool(asked) and form.is_valid(),
+        "invalid": invalid,
+        "filtered": bool(asked),
         "today": datetime.date.today(),
     }
     return render(request, "audit/log.html", context)

@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from authorities import passwords
-from authorities.signin import SignInView
+from authorities.signin import SignInView, SignOutView
 from authorities.views import audit_log
 
 from .health import healthz
@@ -10,9 +10,10 @@ from .health import healthz
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
-    # Sign-in with a limit on failures, and password changes and resets that are audited; the
-    # rest of Django's account views as they are.
+    # Sign-in with a limit on failures, sign-out that says so, and password changes and resets
+    # that are audited; the rest of Django's account views as they are.
     path("accounts/login/", SignInView.as_view(), name="login"),
+    path("accounts/logout/", SignOutView.as_view(), name="logout"),
     path(
         "accounts/password_change/",
         passwords.PasswordChangeView.as_view(),

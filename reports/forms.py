@@ -3,11 +3,15 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils import timezone
 
 from indicators.models import Indicator, Milestone
 
 from .formatting import lower_first
-from .rendering import GovukFormMixin
+from .rendering import GovukFormMixin, date_input
+
+DUE_DATE_EXAMPLE = "for example 31 3 2027"
+NUMBER_ATTRS = {"class": "govuk-input--width-5", "inputmode": "decimal", "spellcheck": "false"}
 
 
 class MilestoneForm(GovukFormMixin, forms.ModelForm):
@@ -21,15 +25,41 @@ class MilestoneForm(GovukFormMixin, forms.ModelForm):
         }
         help_texts = {
             "value": "In the indicator's own unit: a percentage, a count or a caseload.",
-            "due_date": "For example 2027-03-31.",
-            "tolerance": "How far off the target still counts as amber rather than red.",
+            "due_date": (
+                f"{DUE_DATE_EXAMPLE.capitalize()}. A date in the past is allowed, to record an "
+                "earlier stage of the plan."
+            ),
+            "tolerance": (
+                "How far off the target still counts as amber rather than red. "
+                "Enter 0 if any miss is red."
+            ),
             "note": "For example what the board agreed and when.",
         }
         widgets = {
-            "due_date": forms.DateInput(attrs={"type": "date", "class": "govuk-input--width-10"}),
-            "value": forms.NumberInput(attrs={"class": "govuk-input--width-5", "step": "any"}),
-            "tolerance": forms.NumberInput(attrs={"class": "govuk-input--width-5", "step": "any"}),
+            "due_date": date_input(**{"class": "govuk-input--width-10"}),
+            # Text with a decimal keypad, not type="number" (GOV.UK advice): a browser sends a
+            # number input holding "twenty" as empty, so the message would say nothing was given.
+            "value": forms.TextInput(attrs=NUMBER_ATTRS),
+            "tolerance": forms.TextInput(attrs=NUMBER_ATTRS),
             "note": forms.Textarea(attrs={"rows": 3}),
+        }
+        error_messages = {
+            "indicator": {
+                "required": "Choose an indicator",
+                "invalid_choice": "Choose an indicator from the list",
+            },
+            "value": {
+                "required": "Enter the target value",
+                "invalid": "Target value must be a number, for example 25 or 12.5",
+            },
+            "due_date": {
+                "required": f"Enter a due date, {DUE_DATE_EXAMPLE}",
+                "invalid": f"Enter a real date, {DUE_DATE_EXAMPLE}",
+            },
+            "tolerance": {
+                "required": "Enter the tolerance for amber, or 0 if any miss is red",
+                "invalid": "Tolerance must be a number, for example 0 or 1.5",
+            },
         }
 
     def __init__(self, *args: Any, authority: Any, **kwargs: Any) -> None:
@@ -51,6 +81,12 @@ class MilestoneForm(GovukFormMixin, forms.ModelForm):
             raise forms.ValidationError("Enter a percentage between 0 and 100")
         return value
 
+    def clean_tolerance(self) -> float:
+        tolerance = self.cleaned_data["tolerance"]
+        if tolerance is not None and tolerance < 0:
+            raise forms.ValidationError("Tolerance must be 0 or more")
+        return tolerance
+
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
         indicator = cleaned.get("indicator")
@@ -66,3 +102,9 @@ class MilestoneForm(GovukFormMixin, forms.ModelForm):
                     "due on this date",
                 )
         return cleaned
+
+    @property
+    def due_in_the_past(self) -> bool:
+        """Whether the milestone, as entered, records an earlier stage of the plan."""
+        due_date = getattr(self, "cleaned_data", {}).get("due_date")
+        return due_date is not None and due_date < timezone.localdate()

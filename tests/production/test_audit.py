@@ -469,6 +469,30 @@ def test_filters(client, log, users, authority):
     assert re.search(r'<form method="get" action="/audit/"', html)
 
 
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"date_from": "yesterday"},
+        {"date_from": "2026-03-31", "date_to": "2026-03-01"},
+        {"action": "no_such_action", "user": "mallo"},
+    ],
+)
+def test_a_filter_that_cannot_be_read_shows_no_entries(client, log, users, params):
+    """Never the whole log as if it were what the filter found."""
+    client.force_login(users["administrator"])
+    response = client.get(AUDIT, params)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "There is a problem" in html and "<title>Error: Audit log" in html
+    assert "Fix the filter to see entries" in html
+    assert '<table class="govuk-table">' not in html
+    assert "entries found" not in html and "5 entries" not in html
+    for text in ("ours", "theirs", "mallory"):
+        assert text not in html
+    # The way back to the whole log is a link that says so.
+    assert '<a class="govuk-link" href="/audit/">Clear the filter</a>' in html
+
+
 def test_pages_of_fifty_keep_the_filter(client, users, authority):
     for number in range(120):
         audit.record(AuditAction.SIGN_IN, user=users["data_officer"], detail=f"entry {number}")
