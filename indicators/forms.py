@@ -5,20 +5,23 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
 from django import forms
+from django.utils import timezone
 
 from reports.rendering import GovukFormMixin
 
 from . import validation
-from .models import Indicator, ReturnValue
-from .returns_selectors import Beside
+from .models import Indicator, ReturnValue, ValueChange
+from .returns_selectors import Beside, SavedSince
 from .uploads import LARGEST_FILE, parse_month
 from .validation import (
     COMMENTARY,
     DENOMINATOR,
     EXPLANATION,
+    NUMBER_FIELDS,
     NUMERATOR,
     VALUE,
     Checked,
@@ -77,7 +80,8 @@ class IndicatorEntryForm(forms.Form):
         self.beside = beside or Beside()
         self.saved = saved
         self.thresholds = thresholds or Thresholds()
-        self.now_saved: dict[str, str] | None = None  # what someone else saved, on a conflict
+        # On a conflict: field name to what someone saved there since the person opened it.
+        self.conflicts: dict[str, str] = {}
         if validation.is_ratio(indicator):
             del self.fields[VALUE]
         else:
@@ -193,14 +197,10 @@ class ReturnForm:
             else:
                 entry.add_problem(problem)
 
-    def show_saved(self, saved: Mapping[str, ReturnValue]) -> None:
-        """After a conflict: put what is saved now beside each field whose input differs."""
+    def add_conflicts(self, conflicts: Mapping[str, Mapping[str, str]]) -> None:
+        """After a conflict: say, at each field both people changed, what is saved there now."""
         for entry in self.entries:
-            now = saved_texts(saved.get(entry.indicator.code))
-            data = entry.data
-            posted = {name: str(data.get(entry.add_prefix(name), "")) for name in entry.fields}
-            if any(now.get(name, "") != posted[name].strip() for name in posted):
-                entry.now_saved = now
+            entry.conflicts = dict(conflicts.get(entry.indicator.code, {}))
 
     @property
     def error_list(self) -> list[tuple[str, str]]:
@@ -208,13 +208,129 @@ class ReturnForm:
         found = [("", message) for message in self.non_field_errors]
         for entry in self.entries:
             for name in entry.fields:
+                link = f"#{entry[name].auto_id}"
                 for message in entry.errors.get(name, []):
-                    found.append((f"#{entry[name].auto_id}", str(message)))
+                    found.append((link, str(message)))
+                if name in entry.conflicts:
+                    found.append((link, entry.conflicts[name]))
         return found
 
     @property
     def warning_count(self) -> int:
         return sum(1 for entry in self.entries if entry.warnings)
+
+
+# --- two people (or two tabs) saving the same return -------------------------------------------
+
+
+def entry_fields(indicator: Indicator) -> tuple[str, ...]:
+    """The fields of an indicator's entry on the form."""
+    parts = (NUMERATOR, DENOMINATOR) if validation.is_ratio(indicator) else (VALUE,)
+    return (*parts, COMMENTARY, EXPLANATION)
+
+
+@dataclass
+class Rebased:
+    """A stale form's input laid over what is saved now: the data to show the person again, and
+    a message for each field both they and someone else changed."""
+
+    data: dict[str, str]
+    conflicts: dict[str, dict[str, str]] = field(default_factory=dict)
+
+    @property
+    def refusal(self) -> str:
+        words = (
+            "This return has been saved since you opened it (by someone else, or by you in "
+            "another tab or window), so nothing was saved. Figures you had not changed now show "
+            "what is saved; what you changed is still in the fields."
+        )
+        count = sum(len(fields) for fields in self.conflicts.values())
+        if not count:
+            return f"{words} Check the return, then save again."
+        if count == 1:
+            changed = "One field you changed had also been changed since"
+            return f"{words} {changed}: check it, then save again."
+        fields = f"{count} fields you changed had also been changed since"
+        return f"{words} {fields}: check them, then save again."
+
+
+def rebase(
+    data: Mapping[str, Any],
+    *,
+    indicators: list[Indicator],
+    saved: Mapping[str, ReturnValue],
+    since: Mapping[tuple[str, str], SavedSince],
+    user: Any,
+) -> Rebased:
+    """A three-way comparison, field by field, of what the person opened (worked back from the
+    history since their version), what they sent, and what is saved now:
+
+    - a field they did not change shows what is saved now (a colleague's change is not undone);
+    - a field only they changed keeps their input;
+    - a field they both changed keeps their input, with a message saying what is saved there
+      now, who saved it and when.
+
+    Nothing is saved: the person checks the form and saves again."""
+    merged = {key: str(data.get(key, "")) for key in data}
+    rebased = Rebased(merged)
+    for indicator in indicators:
+        now = saved_texts(saved.get(indicator.code))
+        for name in entry_fields(indicator):
+            key = f"{indicator.code}-{name}"
+            current = now.get(name, "")
+            if key not in data:  # not on the person's form: nothing of theirs to keep
+                merged[key] = current
+                continue
+            yours, number = merged[key], name in NUMBER_FIELDS
+            history = since.get((indicator.code, name))
+            opened = history.before if history else current
+            if validation.same_entry(yours, opened, number=number):
+                merged[key] = current
+            elif history is not None and not validation.same_entry(yours, current, number=number):
+                rebased.conflicts.setdefault(indicator.code, {})[name] = conflict_message(
+                    indicator, name, theirs=current, yours=yours, latest=history.latest, user=user
+                )
+    return rebased
+
+
+def _when(moment: datetime.datetime) -> str:
+    local = timezone.localtime(moment)
+    if local.date() == timezone.localdate():
+        return f"{local:%H:%M}"
+    return f"{local.day} {local:%B %Y}, {local:%H:%M}"
+
+
+def _quoted(text: str, most: int = 200) -> str:
+    text = text.strip()
+    return f"“{text if len(text) <= most else text[: most - 1].rstrip() + '…'}”"
+
+
+def conflict_message(
+    indicator: Indicator, name: str, *, theirs: str, yours: str, latest: ValueChange, user: Any
+) -> str:
+    """What someone saved in a field the person also changed, who and when, and what to do."""
+    label = validation.field_label(indicator, name)
+    when = _when(latest.changed_at)
+    if latest.changed_by_id is not None and latest.changed_by_id == getattr(user, "pk", None):
+        who, since = "You", f"in another tab or window since you opened this one ({when})"
+    else:
+        name_of = latest.changed_by_name or "someone whose account was removed"
+        who, since = "Someone else", f"since you opened the return ({name_of}, {when})"
+    if name in NUMBER_FIELDS:
+        if theirs.strip():
+            shown = validation.text_shown(theirs, name, indicator)
+            did = f"{who} saved {shown} for {label} {since}"
+        else:
+            did = f"{who} cleared the figure for {label} {since}"
+        mine = f"Your {yours.strip()} is in the field" if yours.strip() else "The field is blank"
+        return f"{did}. {mine}: check it, then save again."
+    what = f"the {validation.in_sentence(label)}"
+    if theirs.strip():
+        did = f"{who} changed {what} {since}: it now says {_quoted(theirs)}"
+    else:
+        did = f"{who} cleared {what} {since}"
+    mine = "Yours is in the box" if yours.strip() else "The box is blank"
+    return f"{did}. {mine}: check it, then save again."
 
 
 class ReopenForm(GovukFormMixin, forms.Form):

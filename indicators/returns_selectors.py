@@ -14,6 +14,7 @@ from django.http import Http404
 
 from authorities.models import Action, Authority
 
+from . import validation
 from .models import (
     Indicator,
     MonthlyReturn,
@@ -187,6 +188,71 @@ def changes(
     if indicator is not None:
         found = found.filter(indicator=indicator)
     return found.order_by("-changed_at", "-pk")
+
+
+@dataclass(frozen=True)
+class HistoryRow:
+    """One change, with its figures written as the indicator writes them."""
+
+    change: ValueChange
+    what: str
+    before: str
+    after: str
+
+
+def _what(change: ValueChange) -> str:
+    indicator = change.indicator
+    if change.field == validation.VALUE and validation.is_ratio(indicator):
+        worked_out = "Caseload" if validation.is_caseload(indicator) else "Percentage"
+        return f"{worked_out} (worked out)"
+    if change.field in (validation.NUMERATOR, validation.DENOMINATOR):
+        return validation.field_label(indicator, change.field)
+    return str(change.get_field_display())
+
+
+def history_rows(
+    monthly_return: MonthlyReturn | None, indicator: Indicator | None = None
+) -> list[HistoryRow]:
+    """Every change (to one indicator, if given), newest first, ready to be shown."""
+    return [
+        HistoryRow(
+            change=change,
+            what=_what(change),
+            before=validation.text_shown(change.old, change.field, change.indicator),
+            after=validation.text_shown(change.new, change.field, change.indicator),
+        )
+        for change in changes(monthly_return, indicator)
+    ]
+
+
+@dataclass(frozen=True)
+class SavedSince:
+    """A field saved after a given version of a return: what it was at that version, and the
+    latest change to it (who and when)."""
+
+    before: str
+    latest: ValueChange
+
+
+def saved_since(
+    monthly_return: MonthlyReturn | None, version: int
+) -> dict[tuple[str, str], SavedSince]:
+    """(indicator code, field) to what changed after ``version``: every change to a value is
+    kept with the version it made, so what a person saw at their version can be worked back
+    from what is saved now. One query."""
+    if monthly_return is None:
+        return {}
+    found: dict[tuple[str, str], SavedSince] = {}
+    later = (
+        ValueChange.objects.filter(monthly_return=monthly_return, version__gt=version)
+        .select_related("indicator")
+        .order_by("version", "changed_at", "pk")
+    )
+    for change in later:
+        key = (change.indicator.code, change.field)
+        first = found.get(key)
+        found[key] = SavedSince(before=first.before if first else change.old, latest=change)
+    return found
 
 
 # --- the tracker -----------------------------------------------------------------------------

@@ -72,8 +72,8 @@ def delete_milestone(*, milestone: Milestone) -> None:
 
 
 STALE_MESSAGE = (
-    "Someone else saved this return since you opened it. Your figures have not been saved: "
-    "they are shown below beside what is saved now. Check them, then save again."
+    "This return has been saved since you opened it (by someone else, or by you in another tab "
+    "or window), so nothing was saved. Check the return as it is now, then save again."
 )
 OWN_SUBMISSION_MESSAGE = (
     "You submitted this return, so someone else must approve it. Ask another approver or an "
@@ -104,6 +104,35 @@ class SaveResult:
     changes: list[ValueChange] = field(default_factory=list)
     warnings: list[validation.Problem] = field(default_factory=list)
     created: bool = False
+
+    @property
+    def count(self) -> int:
+        """How many things the person changed (a percentage worked out again is not one)."""
+        return entered_count(self.changes)
+
+
+def entered_count(changes: list[ValueChange]) -> int:
+    return sum(
+        1
+        for change in changes
+        if not (change.field == validation.VALUE and validation.is_ratio(change.indicator))
+    )
+
+
+_PARTS = (validation.NUMERATOR, validation.DENOMINATOR)
+
+
+def _entered_fields(indicator: Indicator) -> tuple[str, ...]:
+    """The fields a person fills in for the indicator (not the figure worked out for them)."""
+    parts = _PARTS if validation.is_ratio(indicator) else (validation.VALUE,)
+    return (*parts, validation.COMMENTARY, validation.EXPLANATION)
+
+
+def _same_figure(old: float | None, new: float | None) -> bool:
+    """A worked-out figure is kept to 6 decimal places; older ones may have had more."""
+    if old is None or new is None:
+        return old is new
+    return abs(old - new) < 5e-6
 
 
 EntryText = Mapping[str, str]  # field name (validation.FIELDS) to the text entered
@@ -252,18 +281,31 @@ def save_return_values(
     indicators = {i.code: i for i in returns_selectors.month_indicators()}
     changes: list[ValueChange] = []
     for code, entry in checked.items():
+        indicator = indicators[code]
         saved = existing.get(code)
         if saved is None and entry.is_blank and not (entry.commentary or entry.explanation):
             continue
         old, new = _stored_texts(saved), _checked_texts(entry)
-        differing = [name for name in validation.FIELDS if old[name] != new[name]]
+        # Only what the person enters is compared: the count, or the two parts (a percentage
+        # worked out again from unchanged parts may round differently, and is not a change).
+        differing = [
+            name
+            for name in _entered_fields(indicator)
+            if not validation.same_entry(
+                old[name], new[name], number=name in validation.NUMBER_FIELDS
+            )
+        ]
         if not differing:
             continue
+        ratio = validation.is_ratio(indicator)
+        parts_changed = ratio and any(name in differing for name in _PARTS)
+        if parts_changed and not _same_figure(saved.value if saved else None, entry.value):
+            differing.append(validation.VALUE)  # the figure worked out from the parts
         for name in differing:
             changes.append(
                 ValueChange(
                     monthly_return=monthly_return,
-                    indicator=indicators[code],
+                    indicator=indicator,
                     field=name,
                     old=old[name],
                     new=new[name],
@@ -275,13 +317,14 @@ def save_return_values(
                 )
             )
         if saved is None:
-            saved = ReturnValue(monthly_return=monthly_return, indicator=indicators[code])
-        saved.value, saved.numerator, saved.denominator = (
-            entry.value,
-            entry.numerator,
-            entry.denominator,
-        )
-        saved.commentary, saved.explanation = entry.commentary, entry.explanation
+            saved = ReturnValue(monthly_return=monthly_return, indicator=indicator)
+        if not ratio or parts_changed:
+            saved.value = entry.value
+            saved.numerator, saved.denominator = entry.numerator, entry.denominator
+        if validation.COMMENTARY in differing:
+            saved.commentary = entry.commentary
+        if validation.EXPLANATION in differing:
+            saved.explanation = entry.explanation
         saved.updated_by = user if user.is_authenticated else None  # type: ignore[assignment]
         saved.save()
 
@@ -293,7 +336,7 @@ def save_return_values(
         if not created:
             monthly_return.save(update_fields=["version", "updated_at"])
         kind = ReturnEventKind.UPLOADED if via == ChangeVia.UPLOAD else ReturnEventKind.SAVED
-        count = len(changes)
+        count = entered_count(changes)
         note = f"{count} change{'s' if count != 1 else ''}"
         _event(monthly_return, kind, user, note=f"{reason}: {note}" if reason else note)
     elif not created:

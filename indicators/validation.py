@@ -12,6 +12,7 @@ use these rules, so a figure is judged the same way whichever way it arrives.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -28,6 +29,10 @@ FIELDS = (VALUE, NUMERATOR, DENOMINATOR, COMMENTARY, EXPLANATION)
 NUMBER_FIELDS = (VALUE, NUMERATOR, DENOMINATOR)
 
 LARGEST_NUMBER = Decimal(10_000_000)
+# A number as people write it on a form: ASCII digits, thousands commas in their places, a decimal
+# point, and a minus sign (so that "-3" is told it must be 0 or more). Not 1e3, 1_000, +5, 0x10,
+# full-width or Arabic-Indic digits, or 12,5: Python reads some of those as numbers, people do not.
+PLAIN_NUMBER = re.compile(r"-?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d*)?|-?\.\d+", re.ASCII)
 COMMENTARY_LENGTH = 2000
 EXPLANATION_LENGTH = 1000
 
@@ -110,31 +115,104 @@ def number_text(number: float | None) -> str:
         return ""
     if float(number).is_integer():
         return str(int(number))
-    return f"{number:.10g}"
+    text = f"{number:.10g}"
+    # Never 1e-05: the form shows this text back, and only plainly written numbers are read.
+    return format(Decimal(text), "f") if "e" in text else text
 
 
 def shown(number: float, indicator: IndicatorLike) -> str:
+    """A figure as the indicator is written: its decimals, with % for a percentage."""
     decimals = indicator.decimals if indicator.unit != COUNT_UNIT else 0
     text = f"{number:,.{decimals}f}"
     return f"{text}%" if indicator.unit == PERCENT_UNIT else text
 
 
+def part_shown(number: float) -> str:
+    """A numerator or denominator as a person reads it: '1,200', '110.5'."""
+    if float(number).is_integer():
+        return f"{int(number):,}"
+    return f"{number:,.10g}"
+
+
+def text_shown(text: str, field_name: str, indicator: IndicatorLike) -> str:
+    """A field's text as history keeps it ('85.32110092', '1200'), written as the form shows it
+    ('85.3%', '1,200'). Text that is not a number (commentary) is given back as it is."""
+    if field_name not in NUMBER_FIELDS or not text.strip():
+        return text
+    try:
+        number = float(text)
+    except ValueError:
+        return text
+    return shown(number, indicator) if field_name == VALUE else part_shown(number)
+
+
+def in_sentence(label: str) -> str:
+    """A sentence-case label inside a sentence: 'Contacts received' -> 'contacts received'.
+    Acronyms keep their capitals."""
+    first, _, rest = label.partition(" ")
+    if first.isupper():
+        return label
+    return first[:1].lower() + first[1:] + (" " + rest if rest else "")
+
+
+def field_label(indicator: IndicatorLike, field_name: str) -> str:
+    """The label a person sees on the field: the indicator's name for a count, the numerator's
+    and denominator's own labels for a ratio."""
+    if field_name == NUMERATOR:
+        return indicator.numerator_label or f"Numerator for {indicator.name}"
+    if field_name == DENOMINATOR:
+        return indicator.denominator_label or f"Denominator for {indicator.name}"
+    if field_name == COMMENTARY:
+        return f"Commentary on {in_sentence(indicator.name)}"
+    if field_name == EXPLANATION:
+        return f"Explanation of the change in {in_sentence(indicator.name)}"
+    return indicator.name
+
+
+def plain_number(text: str) -> Decimal | None:
+    """The number in ``text`` if it is written plainly (see PLAIN_NUMBER), else None."""
+    text = (text or "").strip()
+    if not PLAIN_NUMBER.fullmatch(text):
+        return None
+    return Decimal(text.replace(",", ""))
+
+
+def same_entry(first: str, second: str, *, number: bool) -> bool:
+    """Whether two texts entered in a field say the same: '1,200' is '1200'; line endings and
+    surrounding spaces do not count."""
+    if number:
+        a, b = plain_number(first), plain_number(second)
+        if a is not None and b is not None:
+            return a == b
+    return _normal(first) == _normal(second)
+
+
+def _normal(text: str) -> str:
+    return (text or "").replace("\r\n", "\n").strip()
+
+
 def _read(
     text: str, label: str, *, whole: bool, indicator: str, field_name: str
 ) -> tuple[float | None, Problem | None]:
-    text = (text or "").strip().replace(",", "")
+    text = (text or "").strip()
     if not text:
         return None, None
 
     def problem(message: str) -> tuple[None, Problem]:
         return None, Problem(indicator, field_name, message)
 
-    try:
-        number = Decimal(text)
-    except InvalidOperation:
-        return problem(f"{label} must be a number")
-    if not number.is_finite():
-        return problem(f"{label} must be a number")
+    number = plain_number(text)
+    if number is None:
+        try:
+            odd = Decimal(text.replace(",", ""))
+        except InvalidOperation:
+            return problem(f"{label} must be a number")
+        if not odd.is_finite():
+            return problem(f"{label} must be a number")
+        # A number, but not written as people write one (1e3, 1_000, +5, ١٢, 12,5).
+        if whole:
+            return problem(f"Enter a whole number for {label}, like 120")
+        return problem(f"Enter a number for {label}, like 12.5")
     if number < 0:
         return problem(f"{label} must be 0 or more")
     if whole and number != number.to_integral_value():
@@ -164,8 +242,8 @@ def _large_change(
     direction = "rose" if value > previous else "fell"
     return (
         f"{indicator.name} {direction} by {size} since last month "
-        f"({shown(previous, indicator)} to {shown(value, indicator)}). Check the figure, and "
-        "explain the change before the return is submitted"
+        f"({shown(previous, indicator)} to {shown(value, indicator)}). Check the figure, then "
+        "explain the change in the box below this warning before the return is submitted."
     )
 
 
@@ -192,7 +270,7 @@ def check_entry(
     if is_ratio(indicator):
         checked.numerator, error = _read(
             numerator,
-            f"Numerator for {name}",
+            field_label(indicator, NUMERATOR),
             whole=not part_may_be_fractional(indicator.numerator_label),
             indicator=code,
             field_name=NUMERATOR,
@@ -201,7 +279,7 @@ def check_entry(
             checked.errors.append(error)
         checked.denominator, error = _read(
             denominator,
-            f"Denominator for {name}",
+            field_label(indicator, DENOMINATOR),
             whole=not part_may_be_fractional(indicator.denominator_label),
             indicator=code,
             field_name=DENOMINATOR,
@@ -244,9 +322,11 @@ def _ratio(indicator: IndicatorLike, checked: Checked, thresholds: Thresholds) -
     numerator, denominator, name = checked.numerator, checked.denominator, indicator.name
     if checked.errors or numerator is None or denominator is None:
         return None
+    numerator_label = field_label(indicator, NUMERATOR)
+    denominator_label = field_label(indicator, DENOMINATOR)
     if denominator == 0:
         checked.errors.append(
-            Problem(indicator.code, DENOMINATOR, f"Denominator for {name} must be more than 0")
+            Problem(indicator.code, DENOMINATOR, f"{denominator_label} must be more than 0")
         )
         return None
     if not is_caseload(indicator):
@@ -255,7 +335,7 @@ def _ratio(indicator: IndicatorLike, checked: Checked, thresholds: Thresholds) -
                 Problem(
                     indicator.code,
                     NUMERATOR,
-                    f"Numerator for {name} must not be more than the denominator",
+                    f"{numerator_label} must not be more than {in_sentence(denominator_label)}",
                 )
             )
             return None
@@ -286,10 +366,10 @@ def submission_problems(indicator: IndicatorLike, checked: Checked) -> list[Prob
     code, name = indicator.code, indicator.name
     problems = []
     if is_ratio(indicator):
-        if checked.numerator is None:
-            problems.append(Problem(code, NUMERATOR, f"Enter the numerator for {name}"))
-        if checked.denominator is None:
-            problems.append(Problem(code, DENOMINATOR, f"Enter the denominator for {name}"))
+        for part, number in ((NUMERATOR, checked.numerator), (DENOMINATOR, checked.denominator)):
+            if number is None:
+                label = field_label(indicator, part)
+                problems.append(Problem(code, part, f"Enter a figure for {label}"))
     elif checked.value is None:
         problems.append(Problem(code, VALUE, f"Enter a figure for {name}"))
     if checked.ok and checked.needs_explanation:

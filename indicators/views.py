@@ -13,6 +13,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
+from django.contrib.messages import get_messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -25,7 +26,14 @@ from authorities.models import Action, Authority, actions_for, national_actions
 
 from . import returns_selectors as selectors
 from . import services, uploads
-from .forms import ChooseReturnForm, IndicatorEntryForm, ReopenForm, ReturnForm, UploadForm
+from .forms import (
+    ChooseReturnForm,
+    IndicatorEntryForm,
+    ReopenForm,
+    ReturnForm,
+    UploadForm,
+    rebase,
+)
 from .importing import ImportFailed
 from .models import Indicator, MonthlyReturn, ReturnStatus
 
@@ -38,6 +46,7 @@ OWN_SUBMISSION_NOTE = (
     "You submitted this return: another approver must approve it. You can still reopen it to "
     "correct a mistake."
 )
+NOTHING_CHANGED = "Nothing was saved: no figure changed since the last save."
 View = Callable[..., HttpResponse]
 
 
@@ -159,7 +168,14 @@ def _page_context(
     # them the reason instead of a button that would only be refused.
     may_approve = Action.APPROVE in actions and status == ReturnStatus.SUBMITTED
     submitted_it = selectors.is_submitter(user, monthly_return)
+    # Outcomes that are not a success (nothing to save) are shown as a notice, not a success.
+    said = list(get_messages(request))
     return {
+        "messages": [message for message in said if message.level != messages.INFO],
+        "notices": [message for message in said if message.level == messages.INFO],
+        # Why it was last reopened, until it is approved again.
+        "shows_reopen_reason": bool(monthly_return and monthly_return.reopened_at)
+        and status != ReturnStatus.APPROVED,
         "authority": authority,
         "month": month,
         "month_name": selectors.month_name(month),
@@ -228,7 +244,7 @@ def _save(request: HttpRequest, authority: Authority, month: datetime.date) -> H
         )
 
     if posted_version != current:
-        return _conflict(request, authority, month, bound(current))
+        return _conflict(request, authority, month, posted_version)
     form = bound(posted_version)
     if not form.is_valid():
         return _render_page(request, authority, month, form=form)
@@ -240,17 +256,14 @@ def _save(request: HttpRequest, authority: Authority, month: datetime.date) -> H
             entries=form.texts(),
             version=posted_version,
         )
-    except services.StaleReturn as stale:
-        return _conflict(request, authority, month, bound(stale.current_version))
+    except services.StaleReturn:
+        return _conflict(request, authority, month, posted_version)
     except services.ReturnRefused as refusal:
         form.add_problems(refusal.problems)
         return _render_page(request, authority, month, form=form, refusal=refusal.message)
 
-    saved_words = (
-        f"{len(result.changes)} change{'s' if len(result.changes) != 1 else ''} saved"
-        if result.changes
-        else "Nothing had changed"
-    )
+    count = result.count
+    saved_words = f"{count} change{'s' if count != 1 else ''} saved"
     if request.POST.get("action") == "submit":
         try:
             services.submit_return(
@@ -262,33 +275,57 @@ def _save(request: HttpRequest, authority: Authority, month: datetime.date) -> H
             again = bound(result.monthly_return.version)
             again.is_valid()
             again.add_problems(refusal.problems)
+            saved = (
+                f"Your draft was saved ({saved_words}), but the return"
+                if count
+                else "Nothing was saved, as no figure changed since the last save, and the return"
+            )
             return _render_page(
                 request,
                 authority,
                 month,
                 form=again,
-                refusal=f"Your draft was saved ({saved_words.lower()}), but the return cannot "
-                "be submitted yet. Put right the problems below, then submit again.",
+                refusal=f"{saved} cannot be submitted yet. Put right the problems below, then "
+                "submit again.",
             )
         messages.success(
             request, f"The {selectors.month_name(month)} return was submitted for approval"
         )
+    elif count:
+        messages.success(request, f"Draft saved: {saved_words}")
     else:
-        messages.success(request, f"Draft saved: {saved_words.lower()}")
+        messages.info(request, NOTHING_CHANGED)
     return redirect(_return_url(authority, month))
 
 
 def _conflict(
-    request: HttpRequest, authority: Authority, month: datetime.date, form: ReturnForm
+    request: HttpRequest, authority: Authority, month: datetime.date, seen_version: int
 ) -> HttpResponse:
-    """Someone saved the return since this person opened it: nothing is saved; their input is
-    shown back, with what is saved now beside each field that differs."""
-    form.is_valid()
+    """The return was saved since this person opened it (at ``seen_version``): nothing is saved.
+    Their form is shown again at the version saved now: fields they did not change show what is
+    saved now, fields they changed keep their input, and where someone else changed the same
+    field a message says what is saved there, who saved it and when."""
     monthly_return = selectors.get_return(request.user, authority, month)
-    form.show_saved(selectors.saved_values(monthly_return))
-    return _render_page(
-        request, authority, month, status=409, form=form, refusal=services.STALE_MESSAGE
+    indicators = selectors.month_indicators()
+    saved = selectors.saved_values(monthly_return)
+    rebased = rebase(
+        request.POST,
+        indicators=indicators,
+        saved=saved,
+        since=selectors.saved_since(monthly_return, seen_version),
+        user=request.user,
     )
+    form = ReturnForm(
+        rebased.data,
+        indicators=indicators,
+        beside=selectors.figures_beside(authority, month, indicators),
+        saved=saved,
+        version=monthly_return.version if monthly_return else 0,
+        thresholds=selectors.thresholds(),
+    )
+    form.is_valid()
+    form.add_conflicts(rebased.conflicts)
+    return _render_page(request, authority, month, status=409, form=form, refusal=rebased.refusal)
 
 
 @require_POST
@@ -313,7 +350,7 @@ def validate_field(
     )
     entry.is_valid()
     context = {"authority": authority, "month": month, "entry": entry, "editable": True}
-    return render(request, "returns/return.html#field", context)
+    return render(request, "returns/return.html#checked_field", context)
 
 
 @require_POST
@@ -485,7 +522,7 @@ def history(
         "month_name": selectors.month_name(month),
         "monthly_return": monthly_return,
         "indicator": indicator,
-        "changes": list(selectors.changes(monthly_return, indicator)),
+        "changes": selectors.history_rows(monthly_return, indicator),
         "events": selectors.timeline(monthly_return),
     }
     template = "returns/history.html#changes" if _is_htmx(request) else "returns/history.html"

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
+from typing import Any
 from urllib.parse import urlsplit
+
+from django.contrib.auth import get_user_model
 
 from authorities.demo_users import create_demo_users
 from authorities.models import Authority, Role
-from indicators import returns_selectors, validation
+from indicators import returns_selectors, services, validation
 from indicators.models import Indicator
 
 from .conftest import Tab
@@ -87,6 +90,26 @@ def return_journey() -> ReturnJourney:
         indicators=indicators,
         entries=entries_near_last_month(authority, month, indicators),
     )
+
+
+def user_of(person: Person) -> Any:
+    return get_user_model().objects.get(username=person.username)
+
+
+def save_entries(journey: ReturnJourney, entries: dict[str, dict[str, str]], version: int) -> Any:
+    """Save figures as the journey's data officer would (through the service the form uses)."""
+    return services.save_return_values(
+        authority=journey.authority,
+        month=journey.month,
+        user=user_of(journey.officer),
+        entries=entries,
+        version=version,
+    ).monthly_return
+
+
+def page_width(tab: Tab) -> int:
+    """How wide the page is laid out: wider than the window means it scrolls sideways."""
+    return int(tab.page.evaluate("() => document.documentElement.scrollWidth"))
 
 
 def sign_in(tab: Tab, person: Person, next_path: str, *, check: bool = False) -> None:

@@ -8,13 +8,17 @@ import csv
 
 import pytest
 
+from indicators.models import MonthlyReturn, ReturnValue
+
 from .conftest import Tab, assert_chart_has_text_alternative
 from .returns import (
     JUMPING,
     WRONG,
     ReturnJourney,
     arrived_at,
+    page_width,
     return_journey,
+    save_entries,
     sign_in,
     sign_out,
 )
@@ -70,6 +74,9 @@ def test_enter_submit_and_approve_a_return(demo, tab: Tab):
     page = tab.page
     sign_in(tab, journey.officer, journey.path, check=True)
     tab.axe("return page, not started")
+    # What a check finds is said politely as the field is left, and nothing as the page loads.
+    live = page.locator(f"#{WRONG}-live")
+    assert live.get_attribute("aria-live") == "polite" and live.inner_text().strip() == ""
 
     for indicator in journey.indicators:
         code = indicator.code
@@ -91,7 +98,10 @@ def test_enter_submit_and_approve_a_return(demo, tab: Tab):
             # The error is shown inline as the field is left, without a page load.
             error = page.locator(f"#{journey.field_id(code, 'numerator')}-error")
             error.wait_for()
-            assert "must not be more than the denominator" in error.inner_text()
+            assert "must not be more than contacts received" in error.inner_text()
+            said = live.inner_text()  # the region that was on the page from the start
+            assert said.startswith("Error: ") and "must not be more than contacts" in said
+            assert live.get_attribute("aria-live") == "polite"
             group = page.locator(f"#group-{code}")
             assert "govuk-form-group--error" in (group.get_attribute("class") or "")
             tab.axe("return page, an error shown as the field was left")
@@ -106,7 +116,8 @@ def test_enter_submit_and_approve_a_return(demo, tab: Tab):
         if code == JUMPING:
             warning = page.locator(f"#group-{code} .govuk-warning-text")
             warning.wait_for()
-            assert "explain the change" in warning.inner_text()
+            assert "explain the change in the box below this warning" in warning.inner_text()
+            assert "Warning: " in page.locator(f"#{code}-live").inner_text()
             tab.axe("return page, a warning shown as the field was left")
             page.locator(f"#{journey.field_id(code, 'explanation')}").fill(EXPLANATION)
             page.keyboard.press("Tab")
@@ -169,7 +180,7 @@ def test_upload_a_return_with_a_mistake_then_corrected(demo, tab: Tab, tmp_path)
     row_number = 2 + [i.code for i in journey.indicators].index(WRONG)  # after the header
     cells = [text.strip() for text in problems.first.locator("td").all_inner_texts()]
     assert cells[:2] == [str(row_number), "numerator"], cells
-    assert "must not be more than the denominator" in cells[2]
+    assert "must not be more than contacts received" in cells[2]
     tab.axe("upload page, the problems by row and column")
 
     page.get_by_label("Upload a filled-in template").set_input_files(right)
@@ -201,7 +212,7 @@ def test_the_return_journey_without_javascript(demo, no_js_tab: Tab):
 
     # Checked on the server: the error in a summary and at the field, nothing saved.
     summary = page.locator(".govuk-error-summary")
-    assert "must not be more than the denominator" in summary.inner_text()
+    assert "must not be more than contacts received" in summary.inner_text()
     assert page.locator(f"#{journey.field_id(WRONG, 'numerator')}-error").is_visible()
     assert page.title().startswith("Error: ")
     tab.axe("return page, no JavaScript, an error")
@@ -278,4 +289,80 @@ def test_the_return_journey_with_the_keyboard_alone(demo, tab: Tab):
     keyboard.press("Space")
     banner(page, "return was approved").wait_for()
     tab.axe("return page, approved with the keyboard")
+    tab.finish()
+
+
+def test_a_save_from_an_older_tab_keeps_the_newer_tabs_figures(demo, tab: Tab):
+    """Two tabs, one data officer, one draft. Tab A saves a figure; tab B, opened before, saves:
+    it is refused, shows A's figure where B changed nothing and B's own change where B made one,
+    and saving it again does not put B's stale figure back over A's."""
+    journey = return_journey()
+    monthly_return = save_entries(journey, journey.entries, version=0)
+    sign_in(tab, journey.officer, journey.path)
+    first = tab.page
+    second = Tab(
+        page=first.context.new_page(),
+        browser=tab.browser,
+        base_url=tab.base_url,
+        name=f"{tab.name}-second",
+    )
+    second.goto(journey.path)
+    second.settle()
+
+    def field(page, code: str):
+        return page.locator(f"#{journey.field_id(code, 'value')}")
+
+    referrals = str(int(journey.entries["referrals"]["value"]) + 4)
+    field(first, "referrals").fill(referrals)
+    field(first, "cla").fill(str(int(journey.entries["cla"]["value"]) + 1))
+    first.get_by_role("button", name="Save draft").click()
+    banner(first, "Draft saved: 2 changes saved").wait_for()
+
+    mine = str(int(journey.entries["cla"]["value"]) + 2)
+    field(second.page, "cla").fill(mine)
+    second.page.keyboard.press("Tab")
+    second.settle()
+    second.page.get_by_role("button", name="Save draft").click()
+    summary = second.page.locator(".govuk-error-summary")
+    summary.wait_for()
+    assert field(second.page, "referrals").input_value() == referrals  # A's, not B's old one
+    assert "so nothing was saved" in summary.inner_text()
+    assert field(second.page, "cla").input_value() == mine  # B's own change is kept
+    conflict = second.page.locator(f"#{journey.field_id('cla', 'value')}-conflict")
+    assert "in another tab or window" in conflict.inner_text()
+    assert f"Your {mine} is in the field" in conflict.inner_text()
+    second.axe("return page, saved meanwhile in another tab")
+    values = {v.indicator.code: v.value for v in ReturnValue.objects.select_related("indicator")}
+    assert values["cla"] == int(mine) - 1  # nothing was saved by the refused save
+
+    second.page.get_by_role("button", name="Save draft").click()
+    banner(second.page, "Draft saved: 1 change saved").wait_for()
+    values = {v.indicator.code: v.value for v in ReturnValue.objects.select_related("indicator")}
+    assert values["referrals"] == int(referrals) and values["cla"] == int(mine)
+    assert MonthlyReturn.objects.get(pk=monthly_return.pk).version == monthly_return.version + 2
+    second.page.close()
+    tab.finish()
+
+
+def test_a_return_fits_a_phone_screen(demo, tab: Tab):
+    """At 375 pixels wide nothing makes the page scroll sideways: wide tables scroll in a
+    region of their own that can be reached with the keyboard."""
+    journey = return_journey()
+    tab.page.set_viewport_size({"width": 375, "height": 800})
+    monthly_return = save_entries(journey, journey.entries, version=0)
+    explained = dict(journey.entries)
+    explained[JUMPING] = {**explained[JUMPING], "commentary": "Steady"}
+    save_entries(journey, explained, version=monthly_return.version)
+    sign_in(tab, journey.officer, journey.path)
+    assert page_width(tab) <= 375, "the return form scrolls sideways"
+    tab.page.get_by_role("button", name="Submit for approval").click()
+    banner(tab.page, "return was submitted for approval").wait_for()
+    assert page_width(tab) <= 375, "the submitted return scrolls sideways"
+    table = tab.page.get_by_role("region", name="Figures in this return")
+    assert table.get_attribute("tabindex") == "0"
+    tab.axe("return page, submitted, 375 pixels wide")
+    tab.goto(f"{journey.path}history/")
+    tab.settle()
+    assert page_width(tab) <= 375, "the history scrolls sideways"
+    tab.axe("history, 375 pixels wide")
     tab.finish()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from html.parser import HTMLParser
 
 import pytest
 from django.contrib.auth.models import User
@@ -107,3 +108,43 @@ def form_data(entries: dict | None = None, *, version: int = 0, action: str = "s
         for name in fields:
             data[f"{ind.code}-{name}"] = given.get(name, "")
     return data
+
+
+class _FormReader(HTMLParser):
+    """The named inputs and textareas of the form posting to ``action``, as a browser sends
+    them (submit buttons left out: the test says which one is pressed)."""
+
+    def __init__(self, action: str) -> None:
+        super().__init__()
+        self.action = action
+        self.inside = False
+        self.textarea: str | None = None
+        self.fields: dict[str, str] = {}
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        found = {name: value or "" for name, value in attrs}
+        if tag == "form":
+            self.inside = found.get("action") == self.action
+        elif self.inside and tag == "input" and found.get("type") != "submit" and "name" in found:
+            self.fields[found["name"]] = found.get("value", "")
+        elif self.inside and tag == "textarea" and "name" in found:
+            self.textarea = found["name"]
+            self.fields[self.textarea] = ""
+
+    def handle_data(self, data: str) -> None:
+        if self.textarea is not None:
+            self.fields[self.textarea] += data
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "form":
+            self.inside = False
+        elif tag == "textarea":
+            self.textarea = None
+
+
+def form_on_page(html: str, action: str) -> dict[str, str]:
+    """What the form on the page posting to ``action`` would send, as it is filled in now: a
+    browser tab's copy of the return, to change and post."""
+    reader = _FormReader(action)
+    reader.feed(html)
+    return reader.fields

@@ -7,10 +7,19 @@ import re
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
-from indicators import services
+from indicators import returns_selectors, services, validation
 from indicators.models import MonthlyReturn, ReturnValue, Source, ValueChange
-from tests.returns.conftest import COMPLETE, LAST_YEAR, MONTH, PREVIOUS, form_data, monthly
+from tests.returns.conftest import (
+    COMPLETE,
+    LAST_YEAR,
+    MONTH,
+    PREVIOUS,
+    form_data,
+    form_on_page,
+    monthly,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -79,7 +88,8 @@ def test_saving_a_draft_without_javascript(client, authority, officer):
     assert values["contacts"].value == 1200 and values["contacts"].commentary == "Half-term dip"
     assert values["assessments_45wd_pct"].value == pytest.approx(89.2857, abs=1e-3)
     html = client.get(page_url(authority)).content.decode()
-    assert "Draft saved: 5 changes saved" in html
+    # Four things entered: the percentage worked out from the two parts is not a fifth.
+    assert "Draft saved: 4 changes saved" in html
     assert 'value="1200"' in html
     assert "Works out at <strong>89.3%</strong>" in html
     assert f'name="version" value="{monthly_return.version}"' in html
@@ -99,11 +109,29 @@ def test_a_bad_figure_is_shown_back_with_an_error_summary_and_nothing_saved(
     assert "There is a problem" in html and "<title>Error:" in html
     assert '<a href="#id_contacts-value">Contacts received must be 0 or more</a>' in html
     assert (
-        '<a href="#id_assessments_45wd_pct-numerator">Numerator for Assessments completed within '
-        "45 working days must not be more than the denominator</a>"
+        '<a href="#id_assessments_45wd_pct-numerator">Assessments completed within 45 working '
+        "days must not be more than assessments completed</a>"
     ) in html
     assert 'value="-4"' in html and 'value="300"' in html  # what was typed is shown back
     assert "govuk-input--error" in html
+    assert not MonthlyReturn.objects.exists()
+
+
+def test_errors_name_the_field_by_the_label_the_person_sees(client, authority, officer):
+    entries = {
+        "contacts": {"value": "1e3"},
+        "contacts_decided_1wd_pct": {"numerator": "5", "denominator": "0"},
+        "avg_caseload": {"numerator": "2,100.5", "denominator": "110.5"},
+    }
+    html = client.post(page_url(authority), form_data(entries)).content.decode()
+    for field, message in [
+        ("contacts-value", "Enter a whole number for Contacts received, like 120"),
+        ("contacts_decided_1wd_pct-denominator", "Contacts received must be more than 0"),
+        ("avg_caseload-numerator", "Cases held must be a whole number"),
+    ]:
+        assert f'<a href="#id_{field}">{message}</a>' in html
+        assert f'<span class="govuk-visually-hidden">Error:</span> {message}</p>' in html
+    assert "Numerator for" not in html and "Denominator for" not in html
     assert not MonthlyReturn.objects.exists()
 
 
@@ -114,11 +142,20 @@ def test_submitting_an_incomplete_return_saves_the_draft_and_says_what_is_missin
     response = client.post(page_url(authority), form_data(entries, action="submit"))
     html = response.content.decode()
     assert response.status_code == 200
-    assert "Your draft was saved" in html
+    assert "Your draft was saved (35 changes saved), but the return cannot be submitted" in html
     assert '<a href="#id_referrals-value">Enter a figure for Referrals received</a>' in html
     monthly_return = MonthlyReturn.objects.get()
     assert monthly_return.status == "draft" and monthly_return.values.count() == 20
     assert f'name="version" value="{monthly_return.version}"' in html
+
+    # Submitting again with nothing changed does not claim a save.
+    data = form_data(entries, action="submit", version=monthly_return.version)
+    html = client.post(page_url(authority), data).content.decode()
+    assert (
+        "Nothing was saved, as no figure changed since the last save, and the return cannot "
+        "be submitted yet"
+    ) in html
+    assert "draft was saved" not in html
 
 
 def test_submitting_a_complete_return(client, authority, officer):
@@ -166,7 +203,7 @@ def test_leaving_a_field_returns_its_group_with_the_error(client, authority, off
         'id="group-assessments_45wd_pct"'
     )
     assert "<html" not in html
-    assert "must not be more than the denominator" in html
+    assert "must not be more than assessments completed" in html
     assert 'value="300"' in html
     assert not MonthlyReturn.objects.exists()  # checking saves nothing
 
@@ -182,6 +219,31 @@ def test_leaving_a_field_shows_the_percentage_and_a_warning(client, authority, o
     assert "rose by 29.3 percentage points since last month" in html
     assert 'id="id_assessments_45wd_pct-explanation"' in html  # asks for the explanation
     assert "govuk-form-group--error" not in html  # a warning is not an error
+    # Focus has moved on (to the commentary) by the time the box appears: the warning says
+    # where it is, and it is where the warning says.
+    warning = html.index("explain the change in the box below this warning")
+    assert warning < html.index('id="id_assessments_45wd_pct-explanation"')
+    assert html.index("</strong>", warning) < html.index("<textarea")
+
+
+def test_what_a_check_finds_is_announced_politely_and_not_as_the_page_loads(
+    client, authority, officer
+):
+    html = client.get(page_url(authority)).content.decode()
+    empty = '<div class="govuk-visually-hidden" id="contacts-live" aria-live="polite"></div>'
+    assert empty in html  # on the page from the start, with nothing to say
+    assert html.count('aria-live="polite"></div>') == 21
+    group = html.index('id="group-contacts"')
+    assert html.index('id="contacts-history-link"', group) < html.index(empty, group)  # after
+    fragment = client.post(
+        field_url(authority, "contacts"), {"contacts-value": "-4"}, headers={"HX-Request": "true"}
+    ).content.decode()
+    assert (
+        '<div id="contacts-live" hx-swap-oob="innerHTML"><p>Error: Contacts received must be 0 '
+        "or more</p></div>"
+    ) in fragment
+    assert fragment.index('id="group-contacts"') < fragment.index('id="contacts-live"')
+    assert "aria-live" not in fragment  # the region stays; only what it says is swapped
 
 
 def test_leaving_a_caseload_field_shows_cases_per_fte(client, authority, officer):
@@ -206,37 +268,136 @@ def test_an_unknown_indicator_fragment_is_not_found(client, authority, officer):
 # --- two people editing the same return ------------------------------------------------------
 
 
-def test_a_stale_save_is_refused_and_the_input_is_shown_back(client, authority, users, officer):
-    # Both open the return at version 0; the administrator saves first.
+def values_now() -> dict[str, tuple]:
+    return {
+        v.indicator.code: (v.value, v.numerator, v.denominator, v.commentary)
+        for v in ReturnValue.objects.select_related("indicator")
+    }
+
+
+def at(change: ValueChange) -> str:
+    return f"{timezone.localtime(change.changed_at):%H:%M}"
+
+
+HTMX = {"HX-Request": "true", "HX-Current-URL": "http://testserver/"}
+
+
+@pytest.mark.parametrize("headers", [{}, HTMX], ids=["plain", "htmx"])
+def test_a_stale_save_from_a_second_tab_does_not_undo_the_first_tabs_change(
+    client, authority, officer, headers
+):
+    """Two tabs, one data officer, one draft. Tab A saves referrals 152; tab B, opened before
+    that, is refused, and its refilled form must not carry B's stale 148 back over A's 152."""
     services.save_return_values(
         authority=authority,
         month=MONTH,
-        user=users["administrator"],
-        entries={"contacts": {"value": "1000"}},
+        user=officer,
+        entries={"referrals": {"value": "148"}, "cla": {"value": "600"}},
         version=0,
     )
-    mine = {"contacts": {"value": "1234", "commentary": "My count"}}
-    response = client.post(page_url(authority), form_data(mine, version=0))
-    html = response.content.decode()
-    assert response.status_code == 409
-    assert "Someone else saved this return since you opened it" in html
-    assert 'value="1234"' in html and "My count" in html  # the input is not lost
-    assert "<strong>Saved now:</strong>\n    1000" in html  # beside what is saved now
-    saved = ReturnValue.objects.get(indicator__code="contacts")
-    assert saved.value == 1000  # nothing overwritten
-    current = MonthlyReturn.objects.get().version
-    assert f'name="version" value="{current}"' in html
+    url = page_url(authority)
+    tab_b = form_on_page(client.get(url).content.decode(), url)
+    tab_a = form_on_page(client.get(url).content.decode(), url)
+    assert tab_b["referrals-value"] == "148" and tab_b["version"] == "1"
 
-    # Having seen both, saving again replaces it, and the history keeps both.
-    response = client.post(page_url(authority), form_data(mine, version=current))
-    assert response.status_code == 302
-    saved.refresh_from_db()
-    assert saved.value == 1234
-    changes = ValueChange.objects.filter(indicator__code="contacts", field="value")
-    assert [(c.old, c.new, c.changed_by_name) for c in changes.order_by("pk")] == [
-        ("", "1000", "admin"),
-        ("1000", "1234", "officer"),
-    ]
+    tab_a.update({"referrals-value": "152", "cla-value": "610"})
+    assert client.post(url, {**tab_a, "action": "save"}).status_code == 302
+
+    tab_b["contacts-value"] = "1,100"  # only B changed this
+    tab_b["cla-value"] = "620"  # both changed this
+    before, version = values_now(), MonthlyReturn.objects.get().version
+    changes_before = ValueChange.objects.count()
+    response = client.post(url, {**tab_b, "action": "save"}, headers=headers)
+    html = response.content.decode()
+
+    assert response.status_code == 409
+    refilled = form_on_page(html, url)
+    # Untouched by B: A's figure, and no message about it.
+    assert refilled["referrals-value"] == "152"
+    assert values_now() == before  # nothing saved by the refused request
+    assert MonthlyReturn.objects.get().version == version
+    assert ValueChange.objects.count() == changes_before
+    assert "so nothing was saved" in html
+    assert refilled["version"] == str(version)
+    assert 'id="id_referrals-value-conflict"' not in html
+    assert "for Referrals received" not in html
+    # Changed by B alone: B's input, no message.
+    assert refilled["contacts-value"] == "1,100"
+    assert 'id="id_contacts-value-conflict"' not in html
+    # Changed by both: B's input, and what A saved, when.
+    assert refilled["cla-value"] == "620"
+    latest = ValueChange.objects.filter(indicator__code="cla").latest("pk")
+    message = (
+        "You saved 610 for Children looked after at month end in another tab or window since "
+        f"you opened this one ({at(latest)}). Your 620 is in the field: check it, then save again."
+    )
+    assert message in html
+    assert f'<a href="#id_cla-value">{message}</a>' in html  # in the summary, linked
+    assert 'aria-describedby="cla-hint cla-beside id_cla-value-conflict"' in html
+
+    # B saves the refilled form as it stands: A's 152 stays, B's changes are saved.
+    assert client.post(url, {**refilled, "action": "save"}).status_code == 302
+    saved = values_now()
+    assert saved["referrals"][0] == 152
+    assert saved["contacts"][0] == 1100
+    assert saved["cla"][0] == 620
+
+
+def test_a_stale_save_names_the_colleague_who_changed_the_same_figure(
+    client, authority, users, officer
+):
+    colleague = users["administrator"]
+    colleague.first_name, colleague.last_name = "Alex", "Person"
+    colleague.save()
+    services.save_return_values(
+        authority=authority,
+        month=MONTH,
+        user=officer,
+        entries={
+            "assessments_45wd_pct": {"numerator": "250", "denominator": "280"},
+            "cla": {"value": "600", "commentary": "Steady"},
+        },
+        version=0,
+    )
+    url = page_url(authority)
+    mine = form_on_page(client.get(url).content.decode(), url)
+    services.save_return_values(
+        authority=authority,
+        month=MONTH,
+        user=colleague,
+        entries={
+            "assessments_45wd_pct": {"numerator": "260", "denominator": "280"},
+            "cla": {"value": "600", "commentary": "Two sibling groups"},
+        },
+        version=1,
+    )
+    mine.update(
+        {
+            "assessments_45wd_pct-numerator": "255",
+            "assessments_45wd_pct-denominator": "280",
+            "cla-commentary": "Up a little",
+        }
+    )
+    before = values_now()
+    response = client.post(url, {**mine, "action": "save"})
+    html = response.content.decode()
+    assert response.status_code == 409 and values_now() == before
+    numerator = ValueChange.objects.get(field="numerator", new="260")
+    assert (
+        "Someone else saved 260 for Assessments completed within 45 working days since you "
+        f"opened the return (Alex Person, {at(numerator)}). Your 255 is in the field: check it, "
+        "then save again."
+    ) in html
+    assert (
+        "Someone else changed the commentary on children looked after at month end since you "
+        f"opened the return (Alex Person, {at(numerator)}): it now says “Two sibling groups”. "
+        "Yours is in the box: check it, then save again."
+    ) in html
+    assert "2 fields you changed had also been changed since: check them" in html
+    refilled = form_on_page(html, url)
+    assert refilled["assessments_45wd_pct-numerator"] == "255"
+    assert refilled["cla-commentary"] == "Up a little"
+    assert refilled["assessments_45wd_pct-denominator"] == "280"
 
 
 def test_the_service_refuses_a_stale_version(authority, users):
@@ -292,8 +453,84 @@ def test_every_change_is_kept_with_old_and_new(client, authority, users, officer
     assert fragment.lstrip().startswith('<div id="changes">') and "<html" not in fragment
 
 
+def approved_as_the_demo_writes_it(authority, users) -> MonthlyReturn:
+    """An approved return whose percentages were stored as the demo stores them: to full float
+    precision (89.28571428571429), not to the 6 places a save keeps (89.285714)."""
+    monthly_return = MonthlyReturn.objects.create(
+        authority=authority,
+        month=MONTH,
+        status="approved",
+        version=3,
+        submitted_by=users["data_officer"],
+        submitted_at=timezone.now(),
+        approved_by=users["approver"],
+        approved_at=timezone.now(),
+    )
+    for ind in returns_selectors.month_indicators():
+        entry = COMPLETE[ind.code]
+        if validation.is_ratio(ind):
+            numerator, denominator = float(entry["numerator"]), float(entry["denominator"])
+            scale = 1 if validation.is_caseload(ind) else 100
+            parts = {"numerator": numerator, "denominator": denominator}
+            value = numerator / denominator * scale
+        else:
+            parts, value = {}, float(entry["value"])
+        ReturnValue.objects.create(
+            monthly_return=monthly_return, indicator=ind, value=value, commentary="Demo", **parts
+        )
+    return services.reopen_return(
+        monthly_return=monthly_return, user=users["approver"], reason="Referrals look low"
+    )
+
+
+def test_changing_one_figure_of_a_reopened_return_records_one_change(
+    client, authority, users, officer
+):
+    approved_as_the_demo_writes_it(authority, users)
+    url = page_url(authority)
+    tab = form_on_page(client.get(url).content.decode(), url)
+    assert tab["referrals-value"] == "300"
+    tab["referrals-value"] = "310"
+    response = client.post(url, {**tab, "action": "save"}, follow=True)
+    html = response.content.decode()
+    assert "Draft saved: 1 change saved" in html
+    changes = ValueChange.objects.all()
+    assert [(c.indicator.code, c.field, c.old, c.new) for c in changes] == [
+        ("referrals", "value", "300", "310")
+    ]
+    assert "(1 change)" in html  # the timeline's note
+    # The percentages nobody touched keep what they were, to the last decimal.
+    assessments = ReturnValue.objects.get(indicator__code="assessments_45wd_pct")
+    assert assessments.value == 250 / 280 * 100
+
+
+def test_the_history_shows_figures_as_the_indicator_writes_them(client, authority, users, officer):
+    approved_as_the_demo_writes_it(authority, users)
+    url = page_url(authority)
+    tab = form_on_page(client.get(url).content.decode(), url)
+    tab["assessments_45wd_pct-numerator"] = "260"  # 89.3% to 92.9%
+    tab["contacts-value"] = "1,250"
+    response = client.post(url, {**tab, "action": "save"}, follow=True)
+    assert "Draft saved: 2 changes saved" in response.content.decode()  # not 3: the % follows
+
+    html = client.get(
+        reverse("returns:value_history", args=[authority.gss_code, MONTH, "assessments_45wd_pct"])
+    ).content.decode()
+    cells = [
+        re.sub(r"\s+", " ", cell).strip()
+        for cell in re.findall(r'<td class="govuk-table__cell">(.*?)</td>', html, re.S)
+    ]
+    # Newest first: the percentage worked out, then the numerator (under its own label).
+    assert cells[2:5] == ["Percentage (worked out)", "89.3%", "92.9%"]
+    assert cells[8:11] == ["Assessments completed within 45 working days", "250", "260"]
+    assert "89.28571429" not in html and "92.857143" not in html
+    every = client.get(reverse("returns:history", args=[authority.gss_code, MONTH]))
+    assert '<td class="govuk-table__cell">1,250</td>' in every.content.decode()
+
+
 def test_saving_the_same_figures_again_changes_nothing(client, authority, officer):
-    client.post(page_url(authority), form_data({"cla": {"value": "600"}}))
+    first = client.post(page_url(authority), form_data({"cla": {"value": "600"}}), follow=True)
+    assert "Draft saved: 1 change saved" in first.content.decode()
     monthly_return = MonthlyReturn.objects.get()
     client.post(
         page_url(authority), form_data({"cla": {"value": "600"}}, version=monthly_return.version)
@@ -301,6 +538,10 @@ def test_saving_the_same_figures_again_changes_nothing(client, authority, office
     monthly_return.refresh_from_db()
     assert monthly_return.version == 1
     assert ValueChange.objects.count() == 1
+    html = client.get(page_url(authority)).content.decode()
+    assert "Nothing was saved: no figure changed since the last save." in html
+    assert "Draft saved:" not in html
+    assert "govuk-notification-banner--success" not in html  # not shown as a success
 
 
 def test_queries_do_not_grow_with_the_figures(client, authority, users, officer):

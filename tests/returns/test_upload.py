@@ -275,8 +275,8 @@ def test_numerator_above_denominator(client, authority, officer, saved_before):
         (
             "6",
             "numerator",
-            "Numerator for Assessments completed within 45 working days must not be more than "
-            "the denominator",
+            "Assessments completed within 45 working days must not be more than assessments "
+            "completed",
         )
     ]
     assert snapshot() == saved_before

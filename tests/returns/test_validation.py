@@ -64,13 +64,42 @@ def test_a_whole_count_is_fine():
         ("12.5", "Contacts received must be a whole number"),
         ("twelve", "Contacts received must be a number"),
         ("NaN", "Contacts received must be a number"),
-        ("1e12", "Contacts received must be 10,000,000 or less"),
+        ("10000001", "Contacts received must be 10,000,000 or less"),
+        ("1e12", "Enter a whole number for Contacts received, like 120"),
     ],
 )
 def test_counts_are_whole_and_not_negative(text, message):
     checked = check_entry(CONTACTS, value=text)
     assert messages(checked) == [message]
     assert checked.errors[0].field == "value"
+
+
+@pytest.mark.parametrize(
+    "text", ["1e3", "1E3", "1_000", "\u0661\u0662", "\uff11\uff12\uff13", "+5", "12,5", "1,2,0,4"]
+)
+def test_a_count_is_a_plain_whole_number_not_a_form_python_can_read(text):
+    """1e3 is not 1,000 to the person who typed it by mistake, nor are 1_000, +5, Arabic-Indic
+    or full-width digits; 12,5 may be a decimal comma. Say so, and read nothing."""
+    checked = check_entry(CONTACTS, value=text)
+    assert messages(checked) == ["Enter a whole number for Contacts received, like 120"]
+    assert checked.value is None and checked.errors[0].field == "value"
+
+
+@pytest.mark.parametrize("text", ["0x10", " 0x10", "1/2", "\u216b", "12%"])
+def test_what_is_not_a_number_at_all_says_so(text):
+    assert messages(check_entry(CONTACTS, value=text)) == ["Contacts received must be a number"]
+
+
+@pytest.mark.parametrize(("text", "number"), [("1,204", 1204), (" 42 ", 42), ("1200.0", 1200)])
+def test_plain_counts_are_read(text, number):
+    checked = check_entry(CONTACTS, value=text)
+    assert checked.ok and checked.value == number
+
+
+def test_a_part_that_may_have_decimals_is_still_written_plainly():
+    checked = check_entry(AGENCY, numerator="2.25e1", denominator="150")
+    assert messages(checked) == ["Enter a number for Agency social workers (FTE), like 12.5"]
+    assert check_entry(AGENCY, numerator="22.5", denominator="1,500.25").ok
 
 
 def test_blank_is_allowed_in_a_draft_but_not_on_submission():
@@ -88,9 +117,9 @@ def test_percentage_is_worked_out_from_the_parts():
 
 def test_numerator_above_denominator_says_what_and_where():
     checked = check_entry(ASSESSMENTS, numerator="300", denominator="280")
+    # Named by the labels the person sees on the two fields, not "numerator for ...".
     assert messages(checked) == [
-        "Numerator for Assessments completed within 45 working days must not be more than "
-        "the denominator"
+        "Assessments completed within 45 working days must not be more than assessments completed"
     ]
     assert checked.errors[0].field == "numerator"
     assert checked.value is None
@@ -99,7 +128,7 @@ def test_numerator_above_denominator_says_what_and_where():
 def test_parts_that_are_counts_must_be_whole():
     checked = check_entry(ASSESSMENTS, numerator="25.5", denominator="280")
     assert messages(checked) == [
-        "Numerator for Assessments completed within 45 working days must be a whole number"
+        "Assessments completed within 45 working days must be a whole number"
     ]
 
 
@@ -111,17 +140,13 @@ def test_fte_parts_may_be_decimal():
 
 def test_a_zero_denominator_is_refused():
     checked = check_entry(ASSESSMENTS, numerator="0", denominator="0")
-    assert messages(checked) == [
-        "Denominator for Assessments completed within 45 working days must be more than 0"
-    ]
+    assert messages(checked) == ["Assessments completed must be more than 0"]
     assert checked.errors[0].field == "denominator"
 
 
 def test_negative_parts_are_refused():
     checked = check_entry(ASSESSMENTS, numerator="-1", denominator="10")
-    assert messages(checked) == [
-        "Numerator for Assessments completed within 45 working days must be 0 or more"
-    ]
+    assert messages(checked) == ["Assessments completed within 45 working days must be 0 or more"]
 
 
 def test_half_a_ratio_is_a_draft_not_a_submission():
@@ -129,7 +154,7 @@ def test_half_a_ratio_is_a_draft_not_a_submission():
     assert checked.ok and checked.value is None
     problems = submission_problems(ASSESSMENTS, checked)
     assert [(p.field, p.message) for p in problems] == [
-        ("denominator", "Enter the denominator for Assessments completed within 45 working days")
+        ("denominator", "Enter a figure for Assessments completed")
     ]
 
 
@@ -159,17 +184,16 @@ def test_caseload_bounds_come_from_the_thresholds():
 
 def test_cases_held_must_be_whole_but_fte_may_not_be():
     checked = check_entry(CASELOAD, numerator="2100.5", denominator="110.5")
-    assert messages(checked) == [
-        "Numerator for Average caseload per case-holding social worker (FTE) must be a whole number"
-    ]
+    assert messages(checked) == ["Cases held must be a whole number"]
 
 
 def test_a_large_relative_change_is_a_warning_not_an_error():
     checked = check_entry(CONTACTS, value="1300", previous=1000.0)
     assert checked.ok
     assert len(checked.warnings) == 1
-    assert "Contacts received rose by 30% since last month (1,000 to 1,300)" in (
-        checked.warnings[0].message
+    assert checked.warnings[0].message == (
+        "Contacts received rose by 30% since last month (1,000 to 1,300). Check the figure, "
+        "then explain the change in the box below this warning before the return is submitted."
     )
     assert checked.needs_explanation
 
@@ -219,3 +243,5 @@ def test_number_text_round_trips():
     assert validation.number_text(12.0) == "12"
     assert validation.number_text(110.5) == "110.5"
     assert validation.number_text(None) == ""
+    assert validation.number_text(0.00001) == "0.00001"  # not 1e-05, which would be refused
+    assert check_entry(AGENCY, numerator=validation.number_text(0.00001), denominator="1").ok

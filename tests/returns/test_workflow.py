@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -203,7 +205,7 @@ def test_submitting_needs_every_figure(authority, users):
     messages = [problem.message for problem in refused.value.problems]
     assert messages == [
         "Enter a figure for Children looked after at month end",
-        "Enter the denominator for Agency social workers (FTE %)",
+        "Enter a figure for All social workers (FTE)",
     ]
     monthly_return.refresh_from_db()
     assert monthly_return.status == ReturnStatus.DRAFT
@@ -237,6 +239,33 @@ def test_the_timeline_shows_who_did_what_and_when(client, authority, users):
         assert f"<strong>{words}</strong> by" in html
     assert "by officer" in html and "by approver" in html
     assert "Agency count was wrong" in html
+
+
+def test_the_reopen_reason_stays_on_the_return_until_it_is_approved_again(client, authority, users):
+    monthly_return = services.reopen_return(
+        monthly_return=approved(authority, users),
+        user=users["approver"],
+        reason="Referrals look low",
+    )
+    services.submit_return(monthly_return=monthly_return, user=users["data_officer"])
+    client.force_login(users["approver"])
+    url = reverse("returns:return", args=[authority.gss_code, MONTH])
+
+    def summary() -> str:
+        html = client.get(url).content.decode()
+        return re.search(r'<dl class="govuk-summary-list.*?</dl>', html, re.S).group(0)
+
+    shown = summary()  # submitted again: the approver sees why it was reopened, at the top
+    assert '<dt class="govuk-summary-list__key">Reopened</dt>' in shown
+    assert "by approver: “Referrals look low”" in shown
+    assert (
+        client.post(
+            reverse("returns:approve", args=[authority.gss_code, MONTH]),
+            {"version": MonthlyReturn.objects.get().version},
+        ).status_code
+        == 302
+    )
+    assert "Referrals look low" not in summary()  # approved again: in the timeline only
 
 
 def test_approve_and_reopen_through_the_pages(client, authority, users):
