@@ -147,8 +147,9 @@ def text_shown(text: str, field_name: str, indicator: IndicatorLike) -> str:
 
 
 def in_sentence(label: str) -> str:
-    """A sentence-case label inside a sentence: 'Contacts received' -> 'contacts received'.
-    Acronyms keep their capitals."""
+    """A sentence-case name inside a sentence: 'Agency social workers (FTE %)' -> 'agency social
+    workers (FTE %)'. Acronyms keep their capitals, so plain lower() is never used. Pages use it
+    too, as ``reports.formatting.lower_first``."""
     first, _, rest = label.partition(" ")
     if first.isupper():
         return label

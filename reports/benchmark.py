@@ -21,7 +21,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from authorities.models import Authority, Region
-from indicators.models import Document, Evidence, Milestone, Observation, Source
+from indicators.models import Document, Evidence, Indicator, Milestone, Observation, Source
 
 
 @dataclass
@@ -127,8 +127,6 @@ def default_endpoints(*, every_chart: bool = False) -> tuple[list[Endpoint], lis
         )
     )
     if every_chart:
-        from indicators.models import Indicator
-
         for code in Indicator.objects.order_by("sort_order").values_list("code", flat=True):
             endpoints.append(
                 Endpoint(
@@ -160,7 +158,7 @@ def default_endpoints(*, every_chart: bool = False) -> tuple[list[Endpoint], lis
 def _return_endpoints(authority: Authority) -> list[Endpoint]:
     """The return form for this month, and saving it, as a data officer of the authority."""
     from authorities.models import Membership, Role
-    from indicators.models import Indicator, MonthlyReturn
+    from indicators.models import MonthlyReturn
 
     officer, _ = get_user_model().objects.get_or_create(username="bench-data-officer")
     Membership.objects.get_or_create(user=officer, authority=authority, role=Role.DATA_OFFICER)

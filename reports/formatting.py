@@ -3,17 +3,11 @@
 from __future__ import annotations
 
 from indicators.models import Symbol, Unit
+from indicators.validation import in_sentence as lower_first  # one rule for pages and forms
+
+__all__ = ["SYMBOL_WORDS", "format_change", "format_number", "format_value", "lower_first"]
 
 SYMBOL_WORDS = {choice.value: str(choice.label) for choice in Symbol if choice.value}
-
-
-def lower_first(name: str) -> str:
-    """A sentence-case name inside a sentence: 'Agency social workers (FTE %)' -> 'agency
-    social workers (FTE %)'. Acronyms keep their capitals, so plain lower() is never used."""
-    first, _, rest = name.partition(" ")
-    if first.isupper():
-        return name
-    return first[:1].lower() + first[1:] + (" " + rest if rest else "")
 
 
 def format_number(value: float, decimals: int) -> str:
