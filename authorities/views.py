@@ -18,7 +18,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from reports.rendering import GovukFormMixin, date_input
+from reports.rendering import GovukFormMixin
 
 from .models import AuditAction, AuditEntry, Membership, Role
 
@@ -55,14 +55,14 @@ class AuditFilterForm(GovukFormMixin, forms.Form):
         label="From",
         required=False,
         help_text="The first day to show, for example 2026-03-01.",
-        widget=date_input(**{"class": "govuk-input--width-10"}),
+        widget=forms.DateInput(attrs={"type": "date", "class": "govuk-input--width-10"}),
         error_messages={"invalid": "Enter the first day as a date, for example 2026-03-01"},
     )
     date_to = forms.DateField(
         label="To",
         required=False,
         help_text="The last day to show, for example 2026-03-31.",
-        widget=date_input(**{"class": "govuk-input--width-10"}),
+        widget=forms.DateInput(attrs={"type": "date", "class": "govuk-input--width-10"}),
         error_messages={"invalid": "Enter the last day as a date, for example 2026-03-31"},
     )
 

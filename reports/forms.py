@@ -8,7 +8,7 @@ from django.utils import timezone
 from indicators.models import Indicator, Milestone
 
 from .formatting import lower_first
-from .rendering import GovukFormMixin, date_input
+from .rendering import GovukFormMixin
 
 DUE_DATE_EXAMPLE = "for example 31 3 2027"
 NUMBER_ATTRS = {"class": "govuk-input--width-5", "inputmode": "decimal", "spellcheck": "false"}
@@ -36,7 +36,7 @@ class MilestoneForm(GovukFormMixin, forms.ModelForm):
             "note": "For example what the board agreed and when.",
         }
         widgets = {
-            "due_date": date_input(**{"class": "govuk-input--width-10"}),
+            "due_date": forms.DateInput(attrs={"type": "date", "class": "govuk-input--width-10"}),
             # Text with a decimal keypad, not type="number" (GOV.UK advice): a browser sends a
             # number input holding "twenty" as empty, so the message would say nothing was given.
             "value": forms.TextInput(attrs=NUMBER_ATTRS),

@@ -48,11 +48,6 @@ def _css_class(widget: forms.Widget) -> str:
     return next(classes, "govuk-input")
 
 
-def date_input(**attrs: Any) -> forms.DateInput:
-    """A date picker whose value is always written as ISO 8601, whatever the locale."""
-    return forms.DateInput(attrs={"type": "date", **attrs}, format=ISO_DATE)
-
-
 class GovukFormMixin:
     """Adds GOV.UK classes and the aria-describedby links to hint and error to every widget.
 
