@@ -41,13 +41,9 @@ SOURCE_PRIORITY = {
     Source.DEMO: 3,
 }
 
-# Which source an authority's figures are compared against: like with like. Report evidence is
-# one authority's figure from one document; nothing comparable is published beside it.
-COMPARATOR_SOURCE = {
-    Source.OFFICIAL: Source.OFFICIAL,
-    Source.DEMO: Source.DEMO,
-    Source.MONTHLY_RETURN: Source.MONTHLY_RETURN,
-}
+# Figures compared like with like, each with other areas' figures from its own source. Report
+# evidence is one authority's figure from one document; nothing comparable is published beside it.
+COMPARED_LIKE_WITH_LIKE = frozenset({Source.OFFICIAL, Source.DEMO, Source.MONTHLY_RETURN})
 
 
 def comparator_source(source: str, authority: Authority) -> Source | None:
@@ -56,7 +52,7 @@ def comparator_source(source: str, authority: Authority) -> Source | None:
     the simulated figures of the other authorities, its region and England."""
     if source == Source.MONTHLY_RETURN and authority.is_demo:
         return Source.DEMO
-    return COMPARATOR_SOURCE.get(Source(source))
+    return Source(source) if source in COMPARED_LIKE_WITH_LIKE else None
 
 
 @dataclass
