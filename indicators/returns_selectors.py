@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass, field
+from enum import StrEnum
 from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.db.models import OuterRef, QuerySet, Subquery
+from django.db.models import Max, OuterRef, QuerySet, Subquery
 from django.http import Http404
 
 from authorities.models import Action, Authority
@@ -21,6 +22,7 @@ from .models import (
     Observation,
     PeriodKind,
     ReturnEvent,
+    ReturnEventKind,
     ReturnStatus,
     ReturnValue,
     Source,
@@ -110,12 +112,35 @@ def get_return(user: Any, authority: Authority, month: datetime.date) -> Monthly
     )
 
 
-def is_submitter(user: Any, monthly_return: MonthlyReturn | None) -> bool:
-    """Whether ``user`` last submitted the return. Approval is a second pair of eyes, so the
-    person who submitted a return may not approve it, whatever roles they hold."""
-    if monthly_return is None or monthly_return.submitted_by_id is None:
-        return False
-    return bool(user.is_authenticated) and monthly_return.submitted_by_id == user.pk
+class OwnWork(StrEnum):
+    """Why a person is not a second pair of eyes on a return."""
+
+    NONE = ""
+    SUBMITTED = "submitted"
+    CHANGED = "changed"
+
+
+def own_work(user: Any, monthly_return: MonthlyReturn | None) -> OwnWork:
+    """Whether ``user`` submitted the return, or entered or changed any of its figures (or
+    their notes), since it was last reopened (or started, if it never was), by any route: then
+    they may not approve it, whatever roles they hold. Read from the return's own history (its
+    timeline and the value changes, each kept with the version it made), so it holds however
+    the work was done. Three small queries."""
+    if monthly_return is None or monthly_return.pk is None or not user.is_authenticated:
+        return OwnWork.NONE
+    events = ReturnEvent.objects.filter(monthly_return=monthly_return)
+    opened = events.filter(kind=ReturnEventKind.REOPENED).aggregate(v=Max("version"))["v"] or 0
+    if events.filter(kind=ReturnEventKind.SUBMITTED, user=user, version__gt=opened).exists():
+        return OwnWork.SUBMITTED
+    changes = ValueChange.objects.filter(monthly_return=monthly_return, version__gt=opened)
+    if changes.filter(changed_by=user).exists():
+        return OwnWork.CHANGED
+    return OwnWork.NONE
+
+
+def since_opened(monthly_return: MonthlyReturn) -> str:
+    """Words for the stretch of a return's life ``own_work`` looks at."""
+    return "since it was last reopened" if monthly_return.reopened_at else "since it was started"
 
 
 def saved_values(monthly_return: MonthlyReturn | None) -> dict[str, ReturnValue]:

@@ -79,6 +79,20 @@ OWN_SUBMISSION_MESSAGE = (
     "You submitted this return, so someone else must approve it. Ask another approver or an "
     "administrator to approve it."
 )
+OWN_FIGURES_MESSAGE = (
+    "You entered or changed figures in this return {since}, so someone else must approve it. "
+    "Ask another approver or an administrator to approve it."
+)
+
+
+def own_work_refusal(user: Any, monthly_return: MonthlyReturn) -> str:
+    """Why ``user`` may not approve the return (four eyes), or "" if they may."""
+    own = returns_selectors.own_work(user, monthly_return)
+    if own == returns_selectors.OwnWork.SUBMITTED:
+        return OWN_SUBMISSION_MESSAGE
+    if own == returns_selectors.OwnWork.CHANGED:
+        return OWN_FIGURES_MESSAGE.format(since=returns_selectors.since_opened(monthly_return))
+    return ""
 
 
 class ReturnRefused(Exception):
@@ -444,8 +458,9 @@ def approve_return(
     version: int | None = None,
 ) -> MonthlyReturn:
     """Submitted to approved: the return is locked and its figures are published as
-    Observations with source "monthly return". Someone other than the person who last submitted
-    it must approve it, even if they hold the approver or administrator role."""
+    Observations with source "monthly return". Four eyes: nobody who submitted it, or entered
+    or changed any of its figures since it was last reopened (or started), may approve it, even
+    if they hold the approver or administrator role."""
     monthly_return = _locked(monthly_return)
     _require(user, Action.APPROVE, monthly_return, "approve")
     _check_version(monthly_return, version)
@@ -457,8 +472,9 @@ def approve_return(
     }
     if monthly_return.status in refusals:
         raise ReturnRefused(refusals[monthly_return.status])
-    if returns_selectors.is_submitter(user, monthly_return):
-        raise ReturnRefused(OWN_SUBMISSION_MESSAGE)
+    refusal = own_work_refusal(user, monthly_return)
+    if refusal:
+        raise ReturnRefused(refusal)
     monthly_return.status = ReturnStatus.APPROVED
     monthly_return.approved_at = timezone.now()
     monthly_return.approved_by = user  # type: ignore[assignment]

@@ -46,6 +46,10 @@ OWN_SUBMISSION_NOTE = (
     "You submitted this return: another approver must approve it. You can still reopen it to "
     "correct a mistake."
 )
+OWN_FIGURES_NOTE = (
+    "You entered or changed figures in this return {since}: another approver must approve it. "
+    "You can still reopen it to correct a mistake."
+)
 NOTHING_CHANGED = "Nothing was saved: no figure changed since the last save."
 View = Callable[..., HttpResponse]
 
@@ -164,10 +168,11 @@ def _page_context(
         )
     latest = selectors.latest_month(datetime.date.today())
     following = selectors.add_months(month, 1)
-    # The service refuses an approval by the person who submitted the return; the page offers
-    # them the reason instead of a button that would only be refused.
+    # The service refuses an approval by anyone who submitted the return or changed its
+    # figures (four eyes); the page offers them the reason instead of a button that would only
+    # be refused.
     may_approve = Action.APPROVE in actions and status == ReturnStatus.SUBMITTED
-    submitted_it = selectors.is_submitter(user, monthly_return)
+    own_work = selectors.own_work(user, monthly_return) if may_approve else selectors.OwnWork.NONE
     # Outcomes that are not a success (nothing to save) are shown as a notice, not a success.
     said = list(get_messages(request))
     return {
@@ -191,8 +196,8 @@ def _page_context(
         "refusal": refusal,
         "editable": editable,
         "can_edit": Action.EDIT in actions,
-        "can_approve": may_approve and not submitted_it,
-        "approval_note": OWN_SUBMISSION_NOTE if may_approve and submitted_it else "",
+        "can_approve": may_approve and not own_work,
+        "approval_note": _approval_note(own_work, monthly_return),
         "can_reopen": Action.APPROVE in actions
         and status in (ReturnStatus.SUBMITTED, ReturnStatus.APPROVED),
         "events": selectors.timeline(monthly_return),
@@ -201,6 +206,14 @@ def _page_context(
         "next_month": following if following <= latest else None,
         "shows_demo_data": authority.is_demo,
     }
+
+
+def _approval_note(own_work: selectors.OwnWork, monthly_return: MonthlyReturn | None) -> str:
+    if monthly_return is None or not own_work:
+        return ""
+    if own_work == selectors.OwnWork.SUBMITTED:
+        return OWN_SUBMISSION_NOTE
+    return OWN_FIGURES_NOTE.format(since=selectors.since_opened(monthly_return))
 
 
 def _render_page(

@@ -1,8 +1,10 @@
-"""Four eyes: whoever last submitted a return may not approve it, whatever roles they hold."""
+"""Four eyes: whoever submitted a return, or entered or changed its figures since it was last
+reopened (or started), may not approve it, whatever roles they hold."""
 
 from __future__ import annotations
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from authorities.models import AuditAction, AuditEntry, Membership, Role
@@ -185,3 +187,158 @@ def test_submit_through_the_form_then_hand_over_to_another_approver(
         both_roles,
         users["approver"],
     )
+
+
+# --- whoever entered or changed the figures may not approve them either ------------------------
+
+CHANGED_REFUSED = (
+    "You entered or changed figures in this return since it was started, so someone else must "
+    "approve it"
+)
+CHANGED_NOTE = (
+    "You entered or changed figures in this return since it was started: another approver "
+    "must approve it."
+)
+
+
+def entered_by(authority, user, entries=COMPLETE) -> MonthlyReturn:
+    return services.save_return_values(
+        authority=authority, month=MONTH, user=user, entries=entries, version=0
+    ).monthly_return
+
+
+@pytest.mark.parametrize("role", ["administrator", "local_administrator"])
+def test_an_administrator_who_entered_the_figures_cannot_approve_what_another_submitted(
+    authority, users, role
+):
+    """The attack: an administrator enters the figures, a data officer submits them unchanged,
+    and the administrator approves them, so one person alone published them."""
+    monthly_return = entered_by(authority, users[role])
+    monthly_return = services.submit_return(
+        monthly_return=monthly_return, user=users["data_officer"]
+    )
+    with pytest.raises(services.ReturnRefused, match=CHANGED_REFUSED):
+        services.approve_return(monthly_return=monthly_return, user=users[role])
+    assert_still_submitted(monthly_return)
+    # The allowed case: someone who neither entered nor submitted them approves them.
+    approved = services.approve_return(monthly_return=monthly_return, user=users["approver"])
+    assert (approved.status, approved.approved_by) == (ReturnStatus.APPROVED, users["approver"])
+    assert Observation.objects.filter(source=Source.MONTHLY_RETURN).count() == 21
+
+
+def test_changing_one_note_is_enough_to_be_refused(authority, users, both_roles):
+    monthly_return = entered_by(authority, users["data_officer"])
+    monthly_return = services.save_return_values(
+        authority=authority,
+        month=MONTH,
+        user=both_roles,
+        entries={"cla": {"value": "650", "commentary": "Two sibling groups came into care"}},
+        version=monthly_return.version,
+    ).monthly_return
+    monthly_return = services.submit_return(
+        monthly_return=monthly_return, user=users["data_officer"]
+    )
+    with pytest.raises(services.ReturnRefused, match=CHANGED_REFUSED):
+        services.approve_return(monthly_return=monthly_return, user=both_roles)
+    assert_still_submitted(monthly_return)
+
+
+def test_figures_uploaded_count_as_entered(client, authority, users, both_roles):
+    client.force_login(both_roles)
+    template = client.get(reverse("returns:template_csv", args=[authority.gss_code, MONTH]))
+    lines = template.content.decode().lstrip("\ufeff").splitlines()
+    contacts = next(i for i, line in enumerate(lines) if ",contacts," in line)
+    cells = lines[contacts].split(",")
+    cells[4] = "1250"
+    lines[contacts] = ",".join(cells)
+    response = client.post(
+        reverse("returns:upload", args=[authority.gss_code, MONTH]),
+        {"file": SimpleUploadedFile("contacts.csv", "\n".join(lines).encode()), "version": "0"},
+    )
+    assert response.status_code == 302
+    monthly_return = MonthlyReturn.objects.get()
+    rest = {code: entry for code, entry in COMPLETE.items() if code != "contacts"}
+    monthly_return = services.save_return_values(
+        authority=authority,
+        month=MONTH,
+        user=users["data_officer"],
+        entries=rest,
+        version=monthly_return.version,
+    ).monthly_return
+    monthly_return = services.submit_return(
+        monthly_return=monthly_return, user=users["data_officer"]
+    )
+    with pytest.raises(services.ReturnRefused, match=CHANGED_REFUSED):
+        services.approve_return(monthly_return=monthly_return, user=both_roles)
+    assert_still_submitted(monthly_return)
+
+
+def test_only_work_since_the_return_was_last_reopened_counts(authority, users, both_roles):
+    """Figures someone entered before the return was reopened were looked at by the approver
+    of that round; what counts is who changed it since."""
+    monthly_return = entered_by(authority, both_roles)
+    monthly_return = services.submit_return(
+        monthly_return=monthly_return, user=users["data_officer"]
+    )
+    monthly_return = services.reopen_return(
+        monthly_return=monthly_return, user=users["approver"], reason="Check referrals"
+    )
+    monthly_return = services.save_return_values(
+        authority=authority,
+        month=MONTH,
+        user=users["data_officer"],
+        entries={"referrals": {"value": "310"}},
+        version=monthly_return.version,
+    ).monthly_return
+    monthly_return = services.submit_return(
+        monthly_return=monthly_return, user=users["data_officer"]
+    )
+    approved = services.approve_return(monthly_return=monthly_return, user=both_roles)
+    assert (approved.status, approved.approved_by) == (ReturnStatus.APPROVED, both_roles)
+
+    # Reopened again, and this time the same person changes a figure: refused.
+    monthly_return = services.reopen_return(
+        monthly_return=approved, user=users["approver"], reason="Referrals again"
+    )
+    monthly_return = services.save_return_values(
+        authority=authority,
+        month=MONTH,
+        user=both_roles,
+        entries={"referrals": {"value": "312"}},
+        version=monthly_return.version,
+    ).monthly_return
+    monthly_return = services.submit_return(
+        monthly_return=monthly_return, user=users["data_officer"]
+    )
+    with pytest.raises(services.ReturnRefused, match="since it was last reopened"):
+        services.approve_return(monthly_return=monthly_return, user=both_roles)
+    assert monthly_return.status == ReturnStatus.SUBMITTED
+
+
+@pytest.mark.parametrize("headers", [{}, HTMX], ids=["form", "htmx"])
+def test_the_page_refuses_and_explains_to_whoever_entered_the_figures(
+    client, authority, users, headers
+):
+    monthly_return = entered_by(authority, users["local_administrator"])
+    monthly_return = services.submit_return(
+        monthly_return=monthly_return, user=users["data_officer"]
+    )
+    client.force_login(users["local_administrator"])
+    html = client.get(page_url(authority)).content.decode()
+    assert APPROVE_BUTTON not in html
+    assert f'action="{approve_url(authority)}"' not in html
+    assert CHANGED_NOTE in html and NOTE not in html
+    response = client.post(
+        approve_url(authority), {"version": monthly_return.version}, headers=headers
+    )
+    assert response.status_code == 409
+    assert CHANGED_REFUSED in response.content.decode()
+    assert_still_submitted(monthly_return)
+
+    client.force_login(users["approver"])
+    html = client.get(page_url(authority)).content.decode()
+    assert APPROVE_BUTTON in html and CHANGED_NOTE not in html
+    response = client.post(approve_url(authority), {"version": monthly_return.version})
+    assert response.status_code == 302
+    monthly_return.refresh_from_db()
+    assert monthly_return.approved_by == users["approver"]
