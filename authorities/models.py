@@ -433,6 +433,8 @@ class AuditAction(models.TextChoices):
     MEMBERSHIP_CHANGED = "membership_changed", "Role changed"
     MEMBERSHIP_REMOVED = "membership_removed", "Role taken away"
     ACCOUNT_CHANGED = "account_changed", "Account access changed"
+    RETURN_SAVED = "return_saved", "Return draft saved"
+    RETURN_SUBMITTED = "return_submitted", "Return submitted"
     RETURN_APPROVED = "return_approved", "Return approved"
     RETURN_REOPENED = "return_reopened", "Return reopened"
     RETURN_UPLOADED = "return_uploaded", "Return uploaded"

@@ -353,10 +353,28 @@ def save_return_values(
         count = entered_count(changes)
         note = f"{count} change{'s' if count != 1 else ''}"
         _event(monthly_return, kind, user, note=f"{reason}: {note}" if reason else note)
+        if via != ChangeVia.UPLOAD:  # an upload is recorded by import_return_upload, with its file
+            audit.record(
+                AuditAction.RETURN_SAVED,
+                user=user,
+                authority=authority,
+                detail=f"{release_name(monthly_return)}: draft saved ({via}), "
+                f"{_changed_words(changes)}" + (f". {reason}" if reason else ""),
+            )
     elif not created:
         monthly_return.version -= 1  # nothing changed: the version stays as it was
     warnings = [problem for entry in checked.values() for problem in entry.warnings]
     return SaveResult(monthly_return, changes=changes, warnings=warnings, created=created)
+
+
+def _changed_words(changes: list[ValueChange]) -> str:
+    """How many indicators, and how many of their entries, a save changed."""
+    indicators = len({change.indicator_id for change in changes})
+    count = entered_count(changes)
+    return (
+        f"{indicators} indicator{'s' if indicators != 1 else ''} changed "
+        f"({count} change{'s' if count != 1 else ''})"
+    )
 
 
 def submission_problems(monthly_return: MonthlyReturn) -> list[validation.Problem]:
@@ -403,6 +421,12 @@ def submit_return(
     monthly_return.version += 1
     monthly_return.save()
     _event(monthly_return, ReturnEventKind.SUBMITTED, user)
+    audit.record(
+        AuditAction.RETURN_SUBMITTED,
+        user=user,
+        authority=monthly_return.authority,
+        detail=f"{release_name(monthly_return)}: submitted for approval",
+    )
     return monthly_return
 
 

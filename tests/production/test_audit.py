@@ -174,6 +174,70 @@ def test_a_refused_approval_leaves_no_entry(authority, users):
     assert not AuditEntry.objects.filter(action=AuditAction.RETURN_APPROVED).exists()
 
 
+def test_draft_saves_and_submissions_through_the_form_are_recorded(client, authority, users):
+    """Who, when, which authority, which month, and for a save how many figures changed."""
+    from tests.returns.conftest import form_data
+
+    officer = users["data_officer"]
+    client.force_login(officer)
+    url = reverse("returns:return", args=[authority.gss_code, MONTH])
+    entries = {"contacts": {"value": "1200"}, "cla": {"value": "650", "commentary": "Steady"}}
+    before = timezone.now()
+    assert client.post(url, form_data(entries)).status_code == 302
+    saved = last(AuditAction.RETURN_SAVED)
+    assert (saved.user, saved.authority) == (officer, authority)
+    assert saved.at >= before
+    assert saved.detail == (
+        f"Monthly return Wakefield {MONTH:%Y-%m}: draft saved (form), 2 indicators changed "
+        "(3 changes)"
+    )
+    assert saved.get_action_display() == "Return draft saved"
+
+    # Saving again with nothing changed writes nothing, so records nothing.
+    assert client.post(url, form_data(entries, version=1)).status_code == 302
+    assert AuditEntry.objects.filter(action=AuditAction.RETURN_SAVED).count() == 1
+
+    # Submitting from the form saves the last changes, then submits: both are recorded.
+    assert client.post(url, form_data(COMPLETE, version=1, action="submit")).status_code == 302
+    assert MonthlyReturn.objects.get().status == ReturnStatus.SUBMITTED
+    assert actions()[-2:] == [AuditAction.RETURN_SAVED, AuditAction.RETURN_SUBMITTED]
+    # 19 new figures, and the commentary on children looked after cleared.
+    assert "20 indicators changed" in last(AuditAction.RETURN_SAVED).detail
+    submitted_entry = last(AuditAction.RETURN_SUBMITTED)
+    assert (submitted_entry.user, submitted_entry.authority) == (officer, authority)
+    assert submitted_entry.detail == (
+        f"Monthly return Wakefield {MONTH:%Y-%m}: submitted for approval"
+    )
+
+
+def test_a_refused_save_or_submission_records_nothing(client, authority, users):
+    from tests.returns.conftest import form_data
+
+    client.force_login(users["data_officer"])
+    url = reverse("returns:return", args=[authority.gss_code, MONTH])
+    assert client.post(url, form_data({"contacts": {"value": "lots"}})).status_code == 200
+    with pytest.raises(services.ReturnRefused):
+        services.submit_return(
+            monthly_return=services.save_return_values(
+                authority=authority,
+                month=MONTH,
+                user=users["data_officer"],
+                entries={"contacts": {"value": "1"}},
+                version=0,
+            ).monthly_return,
+            user=users["data_officer"],
+        )
+    returns = [action for action in actions() if action.startswith("return_")]
+    assert returns == [AuditAction.RETURN_SAVED]  # the one save that was made
+
+
+def test_the_service_records_a_submission_with_its_authority(authority, users):
+    submitted(authority, users)
+    entry = last(AuditAction.RETURN_SUBMITTED)
+    assert (entry.user, entry.authority) == (users["data_officer"], authority)
+    assert f"{MONTH:%Y-%m}" in entry.detail
+
+
 def upload(client, authority, name, text):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
@@ -197,6 +261,8 @@ def test_uploads_good_and_bad_are_recorded(client, authority, users):
     entry = last(AuditAction.RETURN_UPLOADED)
     assert entry.user == users["data_officer"] and entry.authority == authority
     assert "good.csv" in entry.detail and "1 indicators changed" in entry.detail
+    # One entry for the upload: its draft save is not recorded a second time.
+    assert not AuditEntry.objects.filter(action=AuditAction.RETURN_SAVED).exists()
     cells[4] = "lots"
     lines[contacts] = ",".join(cells)
     assert upload(client, authority, "bad.csv", "\n".join(lines)).status_code == 200
