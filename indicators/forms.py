@@ -244,14 +244,18 @@ class Rebased:
             "another tab or window), so nothing was saved. Figures you had not changed now show "
             "what is saved; what you changed is still in the fields."
         )
+        return f"{words} {self.next_step}"
+
+    @property
+    def next_step(self) -> str:
         count = sum(len(fields) for fields in self.conflicts.values())
         if not count:
-            return f"{words} Check the return, then save again."
+            return "Check the return, then save again."
         if count == 1:
-            changed = "One field you changed had also been changed since"
-            return f"{words} {changed}: check it, then save again."
-        fields = f"{count} fields you changed had also been changed since"
-        return f"{words} {fields}: check them, then save again."
+            return "One field you changed had also been changed since: check it, then save again."
+        return (
+            f"{count} fields you changed had also been changed since: check them, then save again."
+        )
 
 
 def rebase(
@@ -331,6 +335,72 @@ def conflict_message(
         did = f"{who} cleared {what} {since}"
     mine = "Yours is in the box" if yours.strip() else "The box is blank"
     return f"{did}. {mine}: check it, then save again."
+
+
+# --- an upload made from an older version of the return --------------------------------------
+
+
+def file_as_form_data(
+    rows: Mapping[str, Mapping[str, str]], indicators: list[Indicator]
+) -> dict[str, str]:
+    """An uploaded file's entries as the return form would post them, so a stale upload is laid
+    over what is saved now by ``rebase``, exactly as a stale form is. Indicators the file left
+    blank are not in it, so they show what is saved."""
+    return {
+        f"{indicator.code}-{name}": str(rows[indicator.code].get(name, ""))
+        for indicator in indicators
+        if indicator.code in rows
+        for name in entry_fields(indicator)
+    }
+
+
+def saved_since_words(
+    since: Mapping[tuple[str, str], SavedSince],
+    indicators: list[Indicator],
+    user: Any,
+    most: int = 6,
+) -> str:
+    """Which indicators were saved after a version, who saved each last and when, in page
+    order, the first few: "referrals received (Sam Jones, 14:05); contacts received (you in
+    another tab or window, 14:07); and 3 more"."""
+    latest: dict[str, ValueChange] = {}
+    for (code, _name), saved in since.items():
+        held = latest.get(code)
+        if held is None or (saved.latest.version, saved.latest.pk) > (held.version, held.pk):
+            latest[code] = saved.latest
+    words = []
+    for indicator in indicators:
+        change = latest.get(indicator.code)
+        if change is None:
+            continue
+        if change.changed_by_id is not None and change.changed_by_id == getattr(user, "pk", None):
+            who = "you in another tab or window"
+        else:
+            who = change.changed_by_name or "someone whose account was removed"
+        words.append(
+            f"{validation.in_sentence(indicator.name)} ({who}, {_when(change.changed_at)})"
+        )
+    if len(words) > most:
+        words = [*words[: most - 1], f"and {len(words) - most + 1} more"]
+    return "; ".join(words)
+
+
+def stale_upload_refusal(
+    file_name: str, *, rebased: Rebased, saved_since: str, from_template: bool
+) -> str:
+    """Why an upload was refused, what was saved since and by whom, and what to do now."""
+    made = "the template was made" if from_template else "you opened the page you uploaded it from"
+    words = (
+        f"{file_name} was not uploaded, so nothing was saved: the return has been saved since "
+        f"{made}, and the file could have undone those changes."
+    )
+    if saved_since:
+        words += f" Saved since then: {saved_since}."
+    return (
+        f"{words} Below, what your file changes is laid over what is saved now: figures it did "
+        f"not change show what is saved. {rebased.next_step} Or download a new template, fill it "
+        "in and upload that."
+    )
 
 
 class ReopenForm(GovukFormMixin, forms.Form):

@@ -112,6 +112,25 @@ class StaleReturn(ReturnRefused):
         super().__init__(STALE_MESSAGE)
 
 
+class StaleUpload(StaleReturn):
+    """A file made from (or uploaded from a page showing) an older version of the return than
+    the one saved now. It carries what the file says, so the person can be shown it laid over
+    what is saved now, just as a stale form is (``forms.rebase``)."""
+
+    def __init__(
+        self, current_version: int, *, file_name: str, entries: uploads.ReturnFile, seen: int
+    ):
+        super().__init__(current_version)
+        self.file_name = file_name
+        self.entries = entries
+        self.seen_version = seen
+
+    @property
+    def from_template(self) -> bool:
+        """Whether the version came from the file's own template_version row."""
+        return self.entries.version is not None
+
+
 @dataclass
 class SaveResult:
     monthly_return: MonthlyReturn
@@ -569,8 +588,11 @@ def import_return_upload(
     version: int | None = None,
 ) -> ImportReport:
     """A filled-in CSV or Excel template: every row read and checked by the same rules as the
-    form; any problem (by row and column) raises ImportFailed and nothing is written. Both
-    outcomes go to the audit log."""
+    form; any problem (by row and column) raises ImportFailed and nothing is written. Like the
+    form, it is refused (StaleUpload, nothing written) if the return was saved since the
+    version the file was made from (its template_version row) or, for a file without one,
+    since ``version``, the version shown on the page it was uploaded from. Every outcome goes
+    to the audit log."""
     try:
         with transaction.atomic():
             report = _import_return_upload(
@@ -588,6 +610,17 @@ def import_return_upload(
                 detail=f"{file_name} for {month:%Y-%m}: {report.updated} indicators changed, "
                 f"{report.unchanged} unchanged",
             )
+    except StaleUpload as stale:
+        made_from = "template" if stale.from_template else "page"
+        audit.record(
+            AuditAction.UPLOAD_FAILED,
+            user=user,
+            authority=authority,
+            detail=f"{file_name} for {month:%Y-%m}: nothing changed, the return was saved since "
+            f"the version the upload was made from ({made_from} version {stale.seen_version}, "
+            f"now {stale.current_version})",
+        )
+        raise
     except ImportFailed as failure:
         count = len(failure.errors)
         audit.record(
@@ -628,15 +661,21 @@ def _import_return_upload(
     if not entries.rows:
         report.notes.append("No figures were filled in, so nothing changed")
         return report
-    result = save_return_values(
-        authority=authority,
-        month=month,
-        user=user,
-        entries=entries.rows,
-        version=version,
-        via=ChangeVia.UPLOAD,
-        reason=f"Uploaded {file_name}"[:200],
-    )
+    seen = entries.version if entries.version is not None else version
+    try:
+        result = save_return_values(
+            authority=authority,
+            month=month,
+            user=user,
+            entries=entries.rows,
+            version=seen,
+            via=ChangeVia.UPLOAD,
+            reason=f"Uploaded {file_name}"[:200],
+        )
+    except StaleReturn as stale:
+        raise StaleUpload(
+            stale.current_version, file_name=file_name, entries=entries, seen=seen or 0
+        ) from None
     changed = {change.indicator_id for change in result.changes}
     report.updated = len(changed)
     report.unchanged = len(entries.rows) - len(changed)

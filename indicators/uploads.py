@@ -42,6 +42,13 @@ COLUMNS = [
     EXPLANATION,
 ]
 ENTRY_COLUMNS = [VALUE, NUMERATOR, DENOMINATOR, COMMENTARY, EXPLANATION]
+# The template's last row says which version of the return it was made from (in the value
+# column), so an upload made from an old template cannot undo figures saved since.
+TEMPLATE_VERSION = "template_version"
+TEMPLATE_VERSION_NOTE = (
+    "Keep this row as it is: it says which version of the return this template was made from, "
+    "so that uploading it cannot undo figures saved since"
+)
 LARGEST_FILE = 2 * 1024 * 1024
 MOST_ROWS = 500
 SHEET_NAME = "Return"
@@ -59,9 +66,12 @@ def template_rows(
     month: datetime.date,
     indicators: Sequence[IndicatorLike],
     saved: Mapping[str, Any] | None = None,
+    *,
+    version: int | None = None,
 ) -> list[list[Any]]:
     """One row per indicator, pre-filled with the authority, month, indicator and whatever is
-    saved already. Numbers stay numbers; every text cell is neutralised."""
+    saved already, then (given the return's ``version``) the row saying which version that
+    is. Numbers stay numbers; every text cell is neutralised."""
     saved = saved or {}
     rows = []
     for indicator in indicators:
@@ -85,7 +95,20 @@ def template_rows(
                 neutralise(explanation),
             ]
         )
+    if version is not None:
+        rows.append(version_row(authority, month, version))
     return rows
+
+
+def version_row(authority: Any, month: datetime.date, version: int) -> list[Any]:
+    cells: dict[str, Any] = {
+        "authority": neutralise(authority.gss_code),
+        "month": f"{month:%Y-%m}",
+        "indicator": TEMPLATE_VERSION,
+        "indicator_name": TEMPLATE_VERSION_NOTE,
+        VALUE: version,
+    }
+    return [cells.get(column) for column in COLUMNS]
 
 
 def _whole_if_whole(number: float | None) -> int | float | None:
@@ -130,6 +153,9 @@ GUIDANCE = [
     "Commentary is optional. If a figure moved a lot since last month, say why in the "
     "explanation column before the return is submitted.",
     "A row left completely blank keeps whatever is saved for that indicator.",
+    f"Keep the last row ({TEMPLATE_VERSION}) as it is: it says which version of the return "
+    "the template was made from. If the return has been saved since, the upload is refused "
+    "rather than undo those changes, and you are shown what changed and who changed it.",
     "If any row has a problem, nothing in the file is saved, and every problem is listed by row "
     "and column.",
 ]
@@ -181,11 +207,13 @@ class RawRow:
 
 @dataclass
 class ReturnFile:
-    """What a good file says: indicator code to the text of each field, and the indicators
-    whose rows were left blank."""
+    """What a good file says: indicator code to the text of each field, the indicators whose
+    rows were left blank, and the version of the return the template was made from (None for
+    a file without it)."""
 
     rows: dict[str, dict[str, str]] = field(default_factory=dict)
     blank: list[str] = field(default_factory=list)
+    version: int | None = None
 
 
 def read_return_file(
@@ -203,6 +231,7 @@ def read_return_file(
     errors: list[RowError] = []
     by_code = {indicator.code: indicator for indicator in indicators}
     seen: dict[str, int] = {}
+    version_at: int | None = None
     result = ReturnFile()
 
     def problem(row: int, column: str | None, message: str) -> None:
@@ -232,6 +261,26 @@ def read_return_file(
                 f"{found_month:%B %Y} is not this return's month: enter {month:%Y-%m}",
             )
         code = cells["indicator"].strip()
+        if code.lower() == TEMPLATE_VERSION:
+            text = cells[VALUE].strip()
+            if version_at is not None:
+                problem(
+                    row.number,
+                    "indicator",
+                    f"The {TEMPLATE_VERSION} row is in the file twice (rows {version_at} and "
+                    f"{row.number}): keep only the one from the template",
+                )
+            elif is_version(text):
+                result.version = int(text)
+            elif text:
+                problem(
+                    row.number,
+                    VALUE,
+                    f"Keep the {TEMPLATE_VERSION} row as it was in the template: {text!r} is not "
+                    "a version of the return. If you are not sure, download a new template",
+                )
+            version_at = row.number
+            continue
         indicator = by_code.get(code)
         if indicator is None:
             problem(
@@ -279,6 +328,11 @@ def read_return_file(
     if errors:
         raise ImportFailed(errors)
     return result
+
+
+def is_version(text: str) -> bool:
+    """A return's version as written: a whole number small enough for the database."""
+    return text.isascii() and text.isdigit() and len(text) <= 9
 
 
 def parse_month(text: str) -> datetime.date | None:

@@ -32,7 +32,10 @@ from .forms import (
     ReopenForm,
     ReturnForm,
     UploadForm,
+    file_as_form_data,
     rebase,
+    saved_since_words,
+    stale_upload_refusal,
 )
 from .importing import ImportFailed
 from .models import Indicator, MonthlyReturn, ReturnStatus
@@ -93,8 +96,9 @@ def _return_url(authority: Authority, month: datetime.date) -> str:
 
 
 def _version(request: HttpRequest) -> int:
+    """The version of the return the page showed (0 for none, or for anything else sent)."""
     text = request.POST.get("version", "").strip()
-    return int(text) if text.isdigit() else 0
+    return int(text) if uploads.is_version(text) else 0
 
 
 # --- the returns a person can reach -------------------------------------------------------------
@@ -312,22 +316,38 @@ def _save(request: HttpRequest, authority: Authority, month: datetime.date) -> H
 
 
 def _conflict(
-    request: HttpRequest, authority: Authority, month: datetime.date, seen_version: int
+    request: HttpRequest,
+    authority: Authority,
+    month: datetime.date,
+    seen_version: int,
+    stale_upload: services.StaleUpload | None = None,
 ) -> HttpResponse:
     """The return was saved since this person opened it (at ``seen_version``): nothing is saved.
-    Their form is shown again at the version saved now: fields they did not change show what is
-    saved now, fields they changed keep their input, and where someone else changed the same
-    field a message says what is saved there, who saved it and when."""
+    Their form (or the file they uploaded, laid out as the form) is shown again at the version
+    saved now: fields they did not change show what is saved now, fields they changed keep their
+    input, and where someone else changed the same field a message says what is saved there, who
+    saved it and when."""
     monthly_return = selectors.get_return(request.user, authority, month)
     indicators = selectors.month_indicators()
     saved = selectors.saved_values(monthly_return)
+    since = selectors.saved_since(monthly_return, seen_version)
     rebased = rebase(
-        request.POST,
+        request.POST
+        if stale_upload is None
+        else file_as_form_data(stale_upload.entries.rows, indicators),
         indicators=indicators,
         saved=saved,
-        since=selectors.saved_since(monthly_return, seen_version),
+        since=since,
         user=request.user,
     )
+    refusal = rebased.refusal
+    if stale_upload is not None:
+        refusal = stale_upload_refusal(
+            stale_upload.file_name,
+            rebased=rebased,
+            saved_since=saved_since_words(since, indicators, request.user),
+            from_template=stale_upload.from_template,
+        )
     form = ReturnForm(
         rebased.data,
         indicators=indicators,
@@ -338,7 +358,7 @@ def _conflict(
     )
     form.is_valid()
     form.add_conflicts(rebased.conflicts)
-    return _render_page(request, authority, month, status=409, form=form, refusal=rebased.refusal)
+    return _render_page(request, authority, month, status=409, form=form, refusal=refusal)
 
 
 @require_POST
@@ -452,7 +472,11 @@ def upload(request: HttpRequest, gss_code: str, month: datetime.date) -> HttpRes
                 user=request.user,
                 file_name=upload_file.name,
                 content=upload_file.read(),
+                version=_version(request),
             )
+        except services.StaleUpload as stale:
+            # As for a stale form: nothing saved, and the file laid over what is saved now.
+            return _conflict(request, authority, month, stale.seen_version, stale)
         except ImportFailed as problem:
             failed = problem
         except services.ReturnRefused as problem:
@@ -480,9 +504,15 @@ def upload(request: HttpRequest, gss_code: str, month: datetime.date) -> HttpRes
 def _template_rows(request: HttpRequest, gss_code: str, month: datetime.date) -> Any:
     month = _month(month)
     authority = selectors.get_authority_for(request.user, gss_code, Action.VIEW)
+    # The version is read before the values: a save in between makes the template look older
+    # than its figures (so its upload is refused), never newer.
     monthly_return = selectors.get_return(request.user, authority, month)
     rows = uploads.template_rows(
-        authority, month, selectors.month_indicators(), selectors.saved_values(monthly_return)
+        authority,
+        month,
+        selectors.month_indicators(),
+        selectors.saved_values(monthly_return),
+        version=monthly_return.version if monthly_return else 0,
     )
     return authority, month, rows
 

@@ -144,8 +144,11 @@ def fill_template(path, journey: ReturnJourney, *, wrong: bool) -> None:
     numerator above its denominator."""
     with open(path, encoding="utf-8-sig", newline="") as handle:
         rows = list(csv.DictReader(handle))
-    assert [row["indicator"] for row in rows] == [i.code for i in journey.indicators]
+    codes = [i.code for i in journey.indicators]
+    assert [row["indicator"] for row in rows] == [*codes, "template_version"]
     for row in rows:
+        if row["indicator"] == "template_version":
+            continue  # kept as it is: the version of the return the template was made from
         row.update(journey.entries[row["indicator"]])
         if row["indicator"] == JUMPING:
             row["explanation"] = EXPLANATION

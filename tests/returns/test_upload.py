@@ -14,7 +14,7 @@ from openpyxl import Workbook, load_workbook
 from indicators import services
 from indicators.models import MonthlyReturn, ReturnEvent, ReturnStatus, ReturnValue, ValueChange
 from indicators.uploads import COLUMNS, neutralise, restore
-from tests.returns.conftest import COMPLETE, MONTH, SLUG
+from tests.returns.conftest import COMPLETE, MONTH, SLUG, form_on_page
 
 pytestmark = pytest.mark.django_db
 NO_CELL = "\u2013"  # shown where a problem has no row or column
@@ -69,11 +69,17 @@ def to_xlsx(rows: list[dict]) -> bytes:
     return out.getvalue()
 
 
-def upload(client, authority, name, content):
-    return client.post(
-        reverse("returns:upload", args=[authority.gss_code, MONTH]),
-        {"file": SimpleUploadedFile(name, content)},
-    )
+def upload_url(authority) -> str:
+    return reverse("returns:upload", args=[authority.gss_code, MONTH])
+
+
+def upload(client, authority, name, content, **fields):
+    """Upload a file from the return page's upload form, as it is now (with the version of
+    the return the page shows), or with the ``fields`` given instead."""
+    if not fields:
+        page = client.get(reverse("returns:return", args=[authority.gss_code, MONTH]))
+        fields = form_on_page(page.content.decode(), upload_url(authority))
+    return client.post(upload_url(authority), {**fields, "file": SimpleUploadedFile(name, content)})
 
 
 def good_rows(client, authority):
@@ -91,10 +97,13 @@ def test_the_csv_template_is_prefilled(client, authority, officer):
     text = response.content.decode()
     assert text.startswith("\ufeffauthority,month,indicator,indicator_name,value,numerator,")
     rows = csv_rows(text)
-    assert len(rows) == 21
+    assert len(rows) == 22
     assert {row["authority"] for row in rows} == {"E08000036"}
     assert {row["month"] for row in rows} == {SLUG}
     assert rows[0]["indicator"] == "contacts" and rows[0]["indicator_name"] == "Contacts received"
+    # The last row says which version of the return the template was made from: none yet.
+    assert rows[-1]["indicator"] == "template_version" and rows[-1]["value"] == "0"
+    assert rows[-1]["indicator_name"].startswith("Keep this row as it is")
 
 
 def test_the_excel_template_is_prefilled_with_what_is_saved(client, authority, users, officer):
@@ -111,7 +120,8 @@ def test_the_excel_template_is_prefilled_with_what_is_saved(client, authority, u
     header = [cell.value for cell in sheet[1]]
     assert header == COLUMNS
     rows = {row[2]: row for row in sheet.iter_rows(min_row=2, values_only=True)}
-    assert len(rows) == 21
+    assert len(rows) == 22
+    assert rows["template_version"][4] == 1  # made from version 1 of the return
     assert rows["agency_sw_pct"][5:7] == (22.5, 150)
     assert rows["contacts"][:2] == ("E08000036", SLUG)
     assert "Guidance" in book.sheetnames
@@ -169,6 +179,8 @@ def test_the_downloaded_excel_template_filled_in_uploads(client, authority, offi
     book = load_workbook(io.BytesIO(template(client, authority, "xlsx").content))
     sheet = book["Return"]
     for row in sheet.iter_rows(min_row=2):
+        if row[2].value == "template_version":
+            continue
         entry = COMPLETE[row[2].value]
         for index, column in ((4, "value"), (5, "numerator"), (6, "denominator")):
             if column in entry:
@@ -313,7 +325,7 @@ def test_a_row_twice(client, authority, officer, saved_before):
     rows = good_rows(client, authority)
     rows.append(dict(rows[0]))
     found = problems(upload(client, authority, "bad.csv", to_csv(rows)))
-    assert found == [("23", "indicator", "contacts is in the file twice (rows 2 and 23)")]
+    assert found == [("24", "indicator", "contacts is in the file twice (rows 2 and 24)")]
     assert snapshot() == saved_before
 
 
