@@ -419,3 +419,22 @@ def test_your_own_save_in_another_tab_counts_too(client, authority, officers, dr
         f"Saved since then: referrals received (you in another tab or window, {at(change)})."
         in response.content.decode()
     )
+
+
+@pytest.mark.parametrize("posted", ["99999999999999999999999", "-1", "²", ""])
+def test_a_posted_version_that_is_not_one_counts_as_having_seen_nothing(
+    client, authority, officers, draft, posted
+):
+    """Not a server error (a superscript digit once was one): refused as stale, with nothing
+    saved, from the form and from the upload form alike."""
+    client.force_login(officers[0])
+    before = snapshot()
+    page = form_on_page(client.get(page_url(authority)).content.decode(), page_url(authority))
+    page.update({"version": posted, "contacts-value": "1250", "action": "save"})
+    assert client.post(page_url(authority), page).status_code == 409
+    content = edited_csv(
+        template(client, authority), {"contacts": {"value": "1250"}}, keep_version=False
+    )
+    fields = {**page_upload_form(client, authority), "version": posted}
+    assert post_upload(client, authority, fields, "v.csv", content).status_code == 409
+    assert snapshot() == before
