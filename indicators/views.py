@@ -32,6 +32,7 @@ from .forms import (
     ReopenForm,
     ReturnForm,
     UploadForm,
+    note_hints,
     rebase,
 )
 from .importing import ImportFailed
@@ -200,6 +201,7 @@ def _page_context(
         "previous_month": selectors.add_months(month, -1),
         "next_month": following if following <= latest else None,
         "shows_demo_data": authority.is_demo,
+        "note_hints": note_hints(authority.name),
     }
 
 
@@ -349,7 +351,13 @@ def validate_field(
         thresholds=selectors.thresholds(),
     )
     entry.is_valid()
-    context = {"authority": authority, "month": month, "entry": entry, "editable": True}
+    context = {
+        "authority": authority,
+        "month": month,
+        "entry": entry,
+        "editable": True,
+        "note_hints": note_hints(authority.name),
+    }
     return render(request, "returns/return.html#checked_field", context)
 
 
