@@ -2,7 +2,7 @@
 
 A spreadsheet runs a cell that starts with ``=``, ``+``, ``-`` or ``@`` as a formula (and some
 treat a leading tab or carriage return the same way), so a council or indicator name, a
-commentary or a symbol that starts with one could run ``=HYPERLINK(...)`` or worse on the
+note or a symbol that starts with one could run ``=HYPERLINK(...)`` or worse on the
 reader's machine. ``safe_cell`` puts an apostrophe in front of such text, which spreadsheets
 show as a plain string. Plain numbers stay numbers: ``-3.5`` and ``+2`` are left alone.
 

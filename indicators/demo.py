@@ -1515,7 +1515,7 @@ def fill_demo_return_values(authority: Authority) -> int:
                 value=value,
                 numerator=numerator,
                 denominator=denominator,
-                commentary="Simulated figure from the demo generator.",
+                internal_note="Simulated figure from the demo generator.",
             )
         )
         approved = timezone.localtime(monthly_return.approved_at).date()

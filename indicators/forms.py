@@ -18,11 +18,13 @@ from .models import Indicator, ReturnValue, ValueChange
 from .returns_selectors import Beside, SavedSince
 from .uploads import LARGEST_FILE, parse_month
 from .validation import (
-    COMMENTARY,
     DENOMINATOR,
     EXPLANATION,
+    INTERNAL_NOTE,
+    NOTE_FIELDS,
     NUMBER_FIELDS,
     NUMERATOR,
+    PUBLISHED_NOTE,
     VALUE,
     Checked,
     Problem,
@@ -43,20 +45,36 @@ def saved_texts(saved: ReturnValue | None) -> dict[str, str]:
         VALUE: validation.number_text(saved.value),
         NUMERATOR: validation.number_text(saved.numerator),
         DENOMINATOR: validation.number_text(saved.denominator),
-        COMMENTARY: saved.commentary,
+        INTERNAL_NOTE: saved.internal_note,
+        PUBLISHED_NOTE: saved.published_note,
         EXPLANATION: saved.explanation,
     }
 
 
+def note_hints(authority_name: str) -> dict[str, str]:
+    """Who reads each note, said on the form beside it."""
+    return {
+        INTERNAL_NOTE: f"Only people at {authority_name} and DfE who can see this return will "
+        "read it. It is never published.",
+        PUBLISHED_NOTE: "Shown to everyone with the figure once the return is approved, on the "
+        "public dashboard and on the page that says where the figure comes from. Write nothing "
+        "about individual children, families or staff.",
+    }
+
+
 class IndicatorEntryForm(forms.Form):
-    """One indicator's fields: a count, or a numerator and denominator; commentary; and an
-    explanation when the figure moved a lot since last month. Prefixed with the indicator's
-    code, so one page holds them all (``contacts-value``, ``agency_sw_pct-numerator``...)."""
+    """One indicator's fields: a count, or a numerator and denominator; an internal note (never
+    published) and a published note; and an explanation when the figure moved a lot since last
+    month. Prefixed with the indicator's code, so one page holds them all (``contacts-value``,
+    ``agency_sw_pct-numerator``...)."""
 
     value = _number_field()
     numerator = _number_field()
     denominator = _number_field()
-    commentary = forms.CharField(
+    internal_note = forms.CharField(
+        required=False, widget=forms.Textarea(attrs={"rows": 2}), strip=True
+    )
+    published_note = forms.CharField(
         required=False, widget=forms.Textarea(attrs={"rows": 2}), strip=True
     )
     explanation = forms.CharField(
@@ -226,7 +244,7 @@ class ReturnForm:
 def entry_fields(indicator: Indicator) -> tuple[str, ...]:
     """The fields of an indicator's entry on the form."""
     parts = (NUMERATOR, DENOMINATOR) if validation.is_ratio(indicator) else (VALUE,)
-    return (*parts, COMMENTARY, EXPLANATION)
+    return (*parts, *NOTE_FIELDS, EXPLANATION)
 
 
 @dataclass

@@ -144,6 +144,11 @@ class Observation(models.Model):
     source_row = models.PositiveIntegerField(null=True, blank=True)
     section = models.CharField(max_length=200, blank=True)
     quote = models.TextField(blank=True)
+    note = models.TextField(
+        blank=True,
+        help_text="Published with the figure for everyone to read: a monthly return's "
+        "published note.",
+    )
     recorded_at = models.DateTimeField(auto_now=True)
 
     objects = ObservationQuerySet.as_manager()
@@ -182,6 +187,53 @@ class Observation(models.Model):
     def __str__(self) -> str:
         shown = self.symbol if self.symbol else self.value
         return f"{self.indicator.code} {self.area_code} {self.period_label}: {shown}"
+
+
+class Retirement(models.TextChoices):
+    WITHDRAWN = "withdrawn", "Withdrawn when its monthly return was reopened"
+    REPLACED = "replaced", "Replaced by a newer copy of the same figure"
+
+
+class RetiredObservation(models.Model):
+    """The id of a published figure that was removed, and what it was a figure of.
+
+    A figure's source page (``/figures/<id>/source/``) is a permalink: when a return is reopened
+    its figures are withdrawn (deleted, so no page can show them), and approving it again
+    publishes new rows. The removed id is kept here with its area, indicator, period and source,
+    so its link can lead to the figure published for the same things now, or find nothing while
+    none is published.
+    """
+
+    id = models.BigIntegerField(primary_key=True, help_text="The removed Observation's id.")
+    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="+")
+    area_code = models.CharField("GSS code of the area", max_length=9)
+    period_kind = models.CharField(max_length=16, choices=PeriodKind.choices)
+    period_start = models.DateField()
+    source = models.CharField(max_length=16, choices=Source.choices)
+    retired_at = models.DateTimeField(default=timezone.now)
+    reason = models.CharField(max_length=10, choices=Retirement.choices)
+
+    class Meta:
+        ordering = ["-retired_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"figure {self.id}: {self.get_reason_display().lower()}"
+
+    def is_figure_of(self, observation: Observation) -> bool:
+        """Whether ``observation`` stands for what this removed figure stood for."""
+        return (
+            self.indicator_id,
+            self.area_code,
+            self.period_kind,
+            self.period_start,
+            self.source,
+        ) == (
+            observation.indicator_id,
+            observation.area_code,
+            observation.period_kind,
+            observation.period_start,
+            observation.source,
+        )
 
 
 class ReturnStatus(models.TextChoices):
@@ -384,7 +436,14 @@ class ReturnValue(models.Model):
     )
     numerator = models.FloatField(null=True, blank=True)
     denominator = models.FloatField(null=True, blank=True)
-    commentary = models.TextField(blank=True)
+    internal_note = models.TextField(
+        blank=True,
+        help_text="Read only by the authority's members and DfE users who can see the return; "
+        "never published.",
+    )
+    published_note = models.TextField(
+        blank=True, help_text="Published with the figure once the return is approved."
+    )
     explanation = models.TextField(
         blank=True, help_text="Why the figure moved a lot since the month before."
     )
@@ -438,7 +497,8 @@ class ValueField(models.TextChoices):
     VALUE = "value", "Figure"
     NUMERATOR = "numerator", "Numerator"
     DENOMINATOR = "denominator", "Denominator"
-    COMMENTARY = "commentary", "Commentary"
+    INTERNAL_NOTE = "internal_note", "Internal note"
+    PUBLISHED_NOTE = "published_note", "Published note"
     EXPLANATION = "explanation", "Explanation of a large change"
 
 
@@ -449,7 +509,7 @@ class ValueChange(AppendOnly):
         MonthlyReturn, on_delete=models.CASCADE, related_name="changes"
     )
     indicator = models.ForeignKey(Indicator, on_delete=models.PROTECT, related_name="+")
-    field = models.CharField(max_length=12, choices=ValueField.choices)
+    field = models.CharField(max_length=16, choices=ValueField.choices)
     old = models.TextField(blank=True, help_text="Blank when there was nothing before.")
     new = models.TextField(blank=True, help_text="Blank when the value was cleared.")
     changed_by = models.ForeignKey(

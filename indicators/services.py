@@ -14,7 +14,7 @@ from django.utils import timezone
 from authorities import audit
 from authorities.models import Action, AuditAction, Authority, actions_for
 
-from . import returns_selectors, uploads, validation
+from . import permalinks, returns_selectors, uploads, validation
 from .importing import ImportFailed, ImportReport
 from .models import (
     AreaLevel,
@@ -24,6 +24,7 @@ from .models import (
     MonthlyReturn,
     Observation,
     PeriodKind,
+    Retirement,
     ReturnEvent,
     ReturnEventKind,
     ReturnStatus,
@@ -158,7 +159,7 @@ _PARTS = (validation.NUMERATOR, validation.DENOMINATOR)
 def _entered_fields(indicator: Indicator) -> tuple[str, ...]:
     """The fields a person fills in for the indicator (not the figure worked out for them)."""
     parts = _PARTS if validation.is_ratio(indicator) else (validation.VALUE,)
-    return (*parts, validation.COMMENTARY, validation.EXPLANATION)
+    return (*parts, *validation.NOTE_FIELDS, validation.EXPLANATION)
 
 
 def _same_figure(old: float | None, new: float | None) -> bool:
@@ -228,7 +229,8 @@ def _stored_texts(saved: ReturnValue | None) -> dict[str, str]:
         validation.VALUE: validation.number_text(saved.value),
         validation.NUMERATOR: validation.number_text(saved.numerator),
         validation.DENOMINATOR: validation.number_text(saved.denominator),
-        validation.COMMENTARY: saved.commentary,
+        validation.INTERNAL_NOTE: saved.internal_note,
+        validation.PUBLISHED_NOTE: saved.published_note,
         validation.EXPLANATION: saved.explanation,
     }
 
@@ -238,7 +240,8 @@ def _checked_texts(checked: validation.Checked) -> dict[str, str]:
         validation.VALUE: validation.number_text(checked.value),
         validation.NUMERATOR: validation.number_text(checked.numerator),
         validation.DENOMINATOR: validation.number_text(checked.denominator),
-        validation.COMMENTARY: checked.commentary,
+        validation.INTERNAL_NOTE: checked.internal_note,
+        validation.PUBLISHED_NOTE: checked.published_note,
         validation.EXPLANATION: checked.explanation,
     }
 
@@ -261,7 +264,8 @@ def check_entries(
             value=entries[indicator.code].get(validation.VALUE, ""),
             numerator=entries[indicator.code].get(validation.NUMERATOR, ""),
             denominator=entries[indicator.code].get(validation.DENOMINATOR, ""),
-            commentary=entries[indicator.code].get(validation.COMMENTARY, ""),
+            internal_note=entries[indicator.code].get(validation.INTERNAL_NOTE, ""),
+            published_note=entries[indicator.code].get(validation.PUBLISHED_NOTE, ""),
             explanation=entries[indicator.code].get(validation.EXPLANATION, ""),
             previous=previous[indicator.code],
             thresholds=limits,
@@ -316,7 +320,8 @@ def save_return_values(
     for code, entry in checked.items():
         indicator = indicators[code]
         saved = existing.get(code)
-        if saved is None and entry.is_blank and not (entry.commentary or entry.explanation):
+        written = entry.internal_note or entry.published_note or entry.explanation
+        if saved is None and entry.is_blank and not written:
             continue
         old, new = _stored_texts(saved), _checked_texts(entry)
         # Only what the person enters is compared: the count, or the two parts (a percentage
@@ -354,8 +359,10 @@ def save_return_values(
         if not ratio or parts_changed:
             saved.value = entry.value
             saved.numerator, saved.denominator = entry.numerator, entry.denominator
-        if validation.COMMENTARY in differing:
-            saved.commentary = entry.commentary
+        if validation.INTERNAL_NOTE in differing:
+            saved.internal_note = entry.internal_note
+        if validation.PUBLISHED_NOTE in differing:
+            saved.published_note = entry.published_note
         if validation.EXPLANATION in differing:
             saved.explanation = entry.explanation
         saved.updated_by = user if user.is_authenticated else None  # type: ignore[assignment]
@@ -463,8 +470,9 @@ def _published(monthly_return: MonthlyReturn) -> Any:
 
 
 def _publish(monthly_return: MonthlyReturn, user: Any) -> int:
-    """The approved figures become Observations, with who approved them and when."""
-    _published(monthly_return).delete()
+    """The approved figures become Observations, with who approved them and when, and each
+    figure's published note; its internal note stays in the return."""
+    permalinks.retire(_published(monthly_return), reason=Retirement.REPLACED)
     month = monthly_return.month
     approved_on = timezone.localtime(monthly_return.approved_at).date()
     approver = user.get_full_name() or user.get_username()
@@ -484,7 +492,7 @@ def _publish(monthly_return: MonthlyReturn, user: Any) -> int:
             source=Source.MONTHLY_RETURN,
             release=release_name(monthly_return),
             section=section,
-            quote=saved.commentary,
+            note=saved.published_note,
         )
         for saved in returns_selectors.saved_values(monthly_return).values()
         if saved.value is not None
@@ -558,7 +566,8 @@ def reopen_return(
             f"Only a submitted or approved return can be reopened; this one is "
             f"{monthly_return.get_status_display().lower()}"
         )
-    withdrawn, _ = _published(monthly_return).delete()
+    # Withdrawn: no page shows them, and their links find nothing until it is approved again.
+    withdrawn = permalinks.retire(_published(monthly_return), reason=Retirement.WITHDRAWN)
     monthly_return.status = ReturnStatus.REOPENED
     monthly_return.reopened_at = timezone.now()
     monthly_return.reopened_by = user  # type: ignore[assignment]

@@ -18,10 +18,11 @@ from typing import Any
 from .csv_safety import restore, safe_cell
 from .importing import ImportFailed, RowError
 from .validation import (
-    COMMENTARY,
     DENOMINATOR,
     EXPLANATION,
+    INTERNAL_NOTE,
     NUMERATOR,
+    PUBLISHED_NOTE,
     VALUE,
     IndicatorLike,
     Thresholds,
@@ -38,10 +39,13 @@ COLUMNS = [
     VALUE,
     NUMERATOR,
     DENOMINATOR,
-    COMMENTARY,
+    INTERNAL_NOTE,
+    PUBLISHED_NOTE,
     EXPLANATION,
 ]
-ENTRY_COLUMNS = [VALUE, NUMERATOR, DENOMINATOR, COMMENTARY, EXPLANATION]
+ENTRY_COLUMNS = [VALUE, NUMERATOR, DENOMINATOR, INTERNAL_NOTE, PUBLISHED_NOTE, EXPLANATION]
+# Templates made before the notes were split had one "commentary" column, which was published.
+OLD_COMMENTARY = "commentary"
 # The template's last row says which version of the return it was made from (in the value
 # column), so an upload made from an old template cannot undo figures saved since.
 TEMPLATE_VERSION = "template_version"
@@ -77,13 +81,13 @@ def template_rows(
     for indicator in indicators:
         value = saved.get(indicator.code)
         numbers: list[Any] = [None, None, None]
-        commentary = explanation = ""
+        notes = ["", "", ""]  # internal note, published note, explanation
         if value is not None:
             if is_ratio(indicator):
                 numbers = [None, value.numerator, value.denominator]
             else:
                 numbers = [value.value, None, None]
-            commentary, explanation = value.commentary, value.explanation
+            notes = [value.internal_note, value.published_note, value.explanation]
         rows.append(
             [
                 neutralise(authority.gss_code),
@@ -91,8 +95,7 @@ def template_rows(
                 neutralise(indicator.code),
                 neutralise(indicator.name),
                 *[_whole_if_whole(number) for number in numbers],
-                neutralise(commentary),
-                neutralise(explanation),
+                *[neutralise(note) for note in notes],
             ]
         )
     if version is not None:
@@ -150,8 +153,12 @@ GUIDANCE = [
     "For a percentage (or the average caseload), fill in the numerator and denominator and leave "
     "value blank: the figure is worked out for you.",
     "Counts are whole numbers. Full-time equivalents (FTE) may have decimals, like 12.5.",
-    "Commentary is optional. If a figure moved a lot since last month, say why in the "
-    "explanation column before the return is submitted.",
+    "Notes are optional, and there are two kinds. internal_note: only people at the authority "
+    "and DfE who can see this return will read it; it is never published. published_note: shown "
+    "to everyone with the figure once the return is approved, so write nothing in it about "
+    "individual children, families or staff.",
+    "If a figure moved a lot since last month, say why in the explanation column before the "
+    "return is submitted.",
     "A row left completely blank keeps whatever is saved for that indicator.",
     f"Keep the last row ({TEMPLATE_VERSION}) as it is: it says which version of the return "
     "the template was made from. If the return has been saved since, the upload is refused "
@@ -178,8 +185,8 @@ def xlsx_template(rows: Iterable[list[Any]], *, title: str) -> bytes:
             if isinstance(cell.value, str):
                 cell.value = safe_cell(cell.value)
                 cell.data_type = "s"  # never a formula, whatever it starts with
-    widths = [12, 10, 28, 60, 10, 12, 14, 40, 40]
-    for letter, width in zip("ABCDEFGHI", widths, strict=True):
+    widths = [12, 10, 28, 60, 10, 12, 14, 40, 40, 40]
+    for letter, width in zip("ABCDEFGHIJ", widths, strict=True):
         sheet.column_dimensions[letter].width = width
     sheet.freeze_panes = "A2"
     guidance = book.create_sheet("Guidance")
@@ -375,6 +382,21 @@ def read_rows(file_name: str, content: bytes) -> list[RawRow]:
     header = [_column_name(cell) for cell in header_cells]
     while header and header[-1] == "":
         header.pop()
+    if OLD_COMMENTARY in header:
+        # Not read as either note: it was written to be published, and no longer would be.
+        raise ImportFailed(
+            [
+                RowError(
+                    file_name,
+                    header_number,
+                    OLD_COMMENTARY,
+                    "This file is from an older template with one commentary column. Notes are "
+                    "now two columns: internal_note (never published) and published_note "
+                    "(published with the figure). Download the template again and copy your "
+                    "figures and notes into it",
+                )
+            ]
+        )
     errors = [
         RowError(file_name, header_number, column, f"The column {column!r} is missing")
         for column in COLUMNS

@@ -24,8 +24,12 @@ PERCENT_UNIT = "percent"
 COUNT_UNIT = "count"
 
 VALUE, NUMERATOR, DENOMINATOR = "value", "numerator", "denominator"
-COMMENTARY, EXPLANATION = "commentary", "explanation"
-FIELDS = (VALUE, NUMERATOR, DENOMINATOR, COMMENTARY, EXPLANATION)
+# Two notes on a figure: the internal one is never published; the published one goes out with
+# the figure once the return is approved.
+INTERNAL_NOTE, PUBLISHED_NOTE = "internal_note", "published_note"
+EXPLANATION = "explanation"
+NOTE_FIELDS = (INTERNAL_NOTE, PUBLISHED_NOTE)
+FIELDS = (VALUE, NUMERATOR, DENOMINATOR, INTERNAL_NOTE, PUBLISHED_NOTE, EXPLANATION)
 NUMBER_FIELDS = (VALUE, NUMERATOR, DENOMINATOR)
 
 LARGEST_NUMBER = Decimal(10_000_000)
@@ -33,7 +37,7 @@ LARGEST_NUMBER = Decimal(10_000_000)
 # point, and a minus sign (so that "-3" is told it must be 0 or more). Not 1e3, 1_000, +5, 0x10,
 # full-width or Arabic-Indic digits, or 12,5: Python reads some of those as numbers, people do not.
 PLAIN_NUMBER = re.compile(r"-?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d*)?|-?\.\d+", re.ASCII)
-COMMENTARY_LENGTH = 2000
+NOTE_LENGTH = 2000
 EXPLANATION_LENGTH = 1000
 
 
@@ -73,7 +77,8 @@ class Checked:
     value: float | None = None
     numerator: float | None = None
     denominator: float | None = None
-    commentary: str = ""
+    internal_note: str = ""
+    published_note: str = ""
     explanation: str = ""
     previous: float | None = None
     errors: list[Problem] = field(default_factory=list)
@@ -136,7 +141,7 @@ def part_shown(number: float) -> str:
 
 def text_shown(text: str, field_name: str, indicator: IndicatorLike) -> str:
     """A field's text as history keeps it ('85.32110092', '1200'), written as the form shows it
-    ('85.3%', '1,200'). Text that is not a number (commentary) is given back as it is."""
+    ('85.3%', '1,200'). Text that is not a number (a note) is given back as it is."""
     if field_name not in NUMBER_FIELDS or not text.strip():
         return text
     try:
@@ -163,8 +168,10 @@ def field_label(indicator: IndicatorLike, field_name: str) -> str:
         return indicator.numerator_label or f"Numerator for {indicator.name}"
     if field_name == DENOMINATOR:
         return indicator.denominator_label or f"Denominator for {indicator.name}"
-    if field_name == COMMENTARY:
-        return f"Commentary on {in_sentence(indicator.name)}"
+    if field_name == INTERNAL_NOTE:
+        return f"Internal note on {in_sentence(indicator.name)}"
+    if field_name == PUBLISHED_NOTE:
+        return f"Published note on {in_sentence(indicator.name)}"
     if field_name == EXPLANATION:
         return f"Explanation of the change in {in_sentence(indicator.name)}"
     return indicator.name
@@ -254,7 +261,8 @@ def check_entry(
     value: str = "",
     numerator: str = "",
     denominator: str = "",
-    commentary: str = "",
+    internal_note: str = "",
+    published_note: str = "",
     explanation: str = "",
     previous: float | None = None,
     thresholds: Thresholds | None = None,
@@ -264,7 +272,8 @@ def check_entry(
     code, name = indicator.code, indicator.name
     checked = Checked(
         indicator=code,
-        commentary=(commentary or "").strip(),
+        internal_note=(internal_note or "").strip(),
+        published_note=(published_note or "").strip(),
         explanation=(explanation or "").strip(),
         previous=previous,
     )
@@ -295,14 +304,13 @@ def check_entry(
         if error:
             checked.errors.append(error)
 
-    if len(checked.commentary) > COMMENTARY_LENGTH:
-        checked.errors.append(
-            Problem(
-                code,
-                COMMENTARY,
-                f"Commentary for {name} must be {COMMENTARY_LENGTH:,} characters or fewer",
+    for note, words in ((INTERNAL_NOTE, "Internal note"), (PUBLISHED_NOTE, "Published note")):
+        if len(getattr(checked, note)) > NOTE_LENGTH:
+            checked.errors.append(
+                Problem(
+                    code, note, f"{words} for {name} must be {NOTE_LENGTH:,} characters or fewer"
+                )
             )
-        )
     if len(checked.explanation) > EXPLANATION_LENGTH:
         checked.errors.append(
             Problem(

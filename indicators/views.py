@@ -33,6 +33,7 @@ from .forms import (
     ReturnForm,
     UploadForm,
     file_as_form_data,
+    note_hints,
     rebase,
     saved_since_words,
     stale_upload_refusal,
@@ -209,6 +210,7 @@ def _page_context(
         "previous_month": selectors.add_months(month, -1),
         "next_month": following if following <= latest else None,
         "shows_demo_data": authority.is_demo,
+        "note_hints": note_hints(authority.name),
     }
 
 
@@ -382,7 +384,13 @@ def validate_field(
         thresholds=selectors.thresholds(),
     )
     entry.is_valid()
-    context = {"authority": authority, "month": month, "entry": entry, "editable": True}
+    context = {
+        "authority": authority,
+        "month": month,
+        "entry": entry,
+        "editable": True,
+        "note_hints": note_hints(authority.name),
+    }
     return render(request, "returns/return.html#checked_field", context)
 
 

@@ -27,6 +27,8 @@ from indicators.models import (
     Observation,
     PeriodKind,
     Polarity,
+    RetiredObservation,
+    Retirement,
     Source,
     Unit,
 )
@@ -375,11 +377,63 @@ def regions() -> list[Region]:
     return list(Region.objects.order_by("name"))
 
 
-def get_observation(pk: int) -> Observation:
-    try:
-        return Observation.objects.select_related("indicator").get(pk=pk)
-    except Observation.DoesNotExist:
-        raise Http404("No such figure") from None
+def find_observation(pk: int) -> Observation | None:
+    """The published figure with this id, if there is one. Every Observation is published: a
+    return's figures exist only while it is approved."""
+    return Observation.objects.select_related("indicator").filter(pk=pk).first()
+
+
+def replacement_for(pk: int) -> Observation | None:
+    """The figure published now for what the removed figure ``pk`` stood for (same area,
+    indicator, period and source), or None: never removed, or withdrawn and not published
+    again (a reopened return not yet approved)."""
+    retired = RetiredObservation.objects.filter(pk=pk).first()
+    if retired is None:
+        return None
+    return (
+        Observation.objects.filter(
+            indicator_id=retired.indicator_id,
+            area_code=retired.area_code,
+            period_kind=retired.period_kind,
+            period_start=retired.period_start,
+            source=retired.source,
+        )
+        .order_by("-recorded_at", "-pk")
+        .first()
+    )
+
+
+@dataclass
+class Replaced:
+    """What the source page says when a link to a removed figure led to it."""
+
+    old_id: int
+    reason: str
+    retired_at: datetime.datetime
+    replaced_at: datetime.datetime
+
+    @property
+    def was_withdrawn(self) -> bool:
+        return self.reason == Retirement.WITHDRAWN
+
+
+def replaced_by(observation: Observation, old_id: str | None) -> Replaced | None:
+    """The removed figure ``old_id`` that ``observation`` took the place of, if it did. Only a
+    figure of the same area, indicator, period and source counts, so an address cannot make a
+    page claim a replacement that did not happen."""
+    if not old_id or not old_id.isdigit() or len(old_id) > 18:
+        return None
+    retired = RetiredObservation.objects.filter(pk=int(old_id)).first()
+    if retired is None or not retired.is_figure_of(observation):
+        return None
+    return Replaced(
+        old_id=retired.pk,
+        reason=retired.reason,
+        retired_at=retired.retired_at,
+        # A figure published again after a withdrawal replaced it when it was recorded; an
+        # older copy removed at an import was replaced then.
+        replaced_at=max(retired.retired_at, observation.recorded_at),
+    )
 
 
 def area_name(code: str) -> str:
@@ -475,7 +529,7 @@ def trajectory(
     own = list(
         Observation.objects.filter(indicator=indicator, area_code=authority.gss_code)
         .order_by("period_end")
-        .values(*fields, "quote")
+        .values(*fields, "quote", "note")
     )
     available_years = sorted({row["period_end"].year for row in own})
     own = [row for row in own if _within(row["period_end"], first_year, last_year)]
@@ -515,7 +569,9 @@ def trajectory(
                 "value": row["value"],
                 "symbol": row["symbol"],
                 "observation_id": row["id"],
-                "note": row["quote"],
+                # A report figure's quote, or the note published with the figure (never a
+                # monthly return's internal note, which is not copied to published figures).
+                "note": row["quote"] if row["source"] == Source.REPORT else row["note"],
             }
         )
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
@@ -211,9 +211,20 @@ def authority_evidence(request: HttpRequest, gss_code: str) -> HttpResponse:
 
 @require_GET
 def observation_source(request: HttpRequest, pk: int) -> HttpResponse:
-    observation = selectors.get_observation(pk)
+    """A figure's permalink. A figure removed since (its return reopened and approved again, or
+    a newer copy imported) redirects to the one published in its place, which says so; one
+    withdrawn and not published again is not found, like any unpublished figure."""
+    observation = selectors.find_observation(pk)
+    if observation is None:
+        replacement = selectors.replacement_for(pk)
+        if replacement is None:
+            raise Http404("No published figure has this address")
+        url = reverse("reports:observation_source", args=[replacement.pk])
+        # Found, not moved permanently: the figure may be replaced again, or withdrawn.
+        return redirect(f"{url}?{urlencode({'replaces': pk})}")
     context = {
         "observation": observation,
+        "replaced": selectors.replaced_by(observation, request.GET.get("replaces")),
         "area_name": selectors.area_name(observation.area_code),
         "shows_demo_data": observation.source == Source.DEMO,
     }

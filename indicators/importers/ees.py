@@ -50,9 +50,11 @@ from indicators.models import (
     Observation,
     PeriodKind,
     Polarity,
+    Retirement,
     Source,
     Unit,
 )
+from indicators.permalinks import retire
 
 NUMBER = re.compile(r"[-+]?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?")
 YEARS = range(1900, 2101)
@@ -1069,7 +1071,8 @@ def _write_observations(parsed: ParsedFile, indicator_ids: dict[str, int]) -> Ee
                 draft.numerator,
                 draft.denominator,
             )
-    Observation.objects.filter(pk__in=duplicates).delete()
+    # Their links lead to the copy kept.
+    retire(Observation.objects.filter(pk__in=duplicates), reason=Retirement.REPLACED)
     Observation.objects.bulk_create(new, batch_size=BATCH)
     Observation.objects.bulk_update(
         changed, [*COMPARED, "release", "recorded_at"], batch_size=BATCH

@@ -264,14 +264,14 @@ def test_the_return_journey_with_the_keyboard_alone(demo, tab: Tab):
         for name, text in entry.items():
             tab.tab_to(f"#{journey.field_id(code, name)}")
             keyboard.type(text)
-        keyboard.press("Tab")  # to the group's commentary: the group is checked
+        keyboard.press("Tab")  # to the group's notes: the group is checked
         tab.settle()
         if code == WRONG:
             page.locator(f"#{journey.field_id(code, 'numerator')}-error").wait_for()
             # Back to the numerator (tabbing in selects its text), and put it right.
             tab.tab_to(f"#{journey.field_id(code, 'numerator')}", backwards=True)
             keyboard.type(journey.entries[code]["numerator"])
-            tab.tab_to(f"#{code}-commentary-toggle")
+            tab.tab_to(f"#{code}-notes-toggle")
             tab.settle()
             assert page.locator(f"#{journey.field_id(code, 'numerator')}-error").count() == 0
         if code == JUMPING:
@@ -354,7 +354,7 @@ def test_a_return_fits_a_phone_screen(demo, tab: Tab):
     tab.page.set_viewport_size({"width": 375, "height": 800})
     monthly_return = save_entries(journey, journey.entries, version=0)
     explained = dict(journey.entries)
-    explained[JUMPING] = {**explained[JUMPING], "commentary": "Steady"}
+    explained[JUMPING] = {**explained[JUMPING], "internal_note": "Steady"}
     save_entries(journey, explained, version=monthly_return.version)
     sign_in(tab, journey.officer, journey.path)
     assert page_width(tab) <= 375, "the return form scrolls sideways"

@@ -181,7 +181,7 @@ def test_draft_saves_and_submissions_through_the_form_are_recorded(client, autho
     officer = users["data_officer"]
     client.force_login(officer)
     url = reverse("returns:return", args=[authority.gss_code, MONTH])
-    entries = {"contacts": {"value": "1200"}, "cla": {"value": "650", "commentary": "Steady"}}
+    entries = {"contacts": {"value": "1200"}, "cla": {"value": "650", "internal_note": "Steady"}}
     before = timezone.now()
     assert client.post(url, form_data(entries)).status_code == 302
     saved = last(AuditAction.RETURN_SAVED)
@@ -201,7 +201,7 @@ def test_draft_saves_and_submissions_through_the_form_are_recorded(client, autho
     assert client.post(url, form_data(COMPLETE, version=1, action="submit")).status_code == 302
     assert MonthlyReturn.objects.get().status == ReturnStatus.SUBMITTED
     assert actions()[-2:] == [AuditAction.RETURN_SAVED, AuditAction.RETURN_SUBMITTED]
-    # 19 new figures, and the commentary on children looked after cleared.
+    # 19 new figures, and the internal note on children looked after cleared.
     assert "20 indicators changed" in last(AuditAction.RETURN_SAVED).detail
     submitted_entry = last(AuditAction.RETURN_SUBMITTED)
     assert (submitted_entry.user, submitted_entry.authority) == (officer, authority)

@@ -173,8 +173,8 @@ def test_return_templates(client, hostile):
         month=MONTH,
         user=officer,
         entries={
-            "cla": {"value": "650", "commentary": HOSTILE_MINUS, "explanation": "-12.5"},
-            "contacts": {"value": "10", "commentary": "\t=cmd"},
+            "cla": {"value": "650", "internal_note": HOSTILE_MINUS, "explanation": "-12.5"},
+            "contacts": {"value": "10", "published_note": "\t=cmd"},
         },
         version=0,
     )
@@ -183,8 +183,8 @@ def test_return_templates(client, hostile):
     rows = read_csv(client.get(reverse("returns:template_csv", args=args)).content.decode())
     assert_no_formulas(rows)
     by_code = {row[2]: row for row in rows[1:]}
-    assert by_code["cla"][7:9] == ["'" + HOSTILE_MINUS, "-12.5"]
-    assert by_code["contacts"][7] == "'=cmd"  # stripped when saved, then made safe
+    assert by_code["cla"][7:10] == ["'" + HOSTILE_MINUS, "", "-12.5"]
+    assert by_code["contacts"][8] == "'=cmd"  # stripped when saved, then made safe
     book = load_workbook(
         io.BytesIO(client.get(reverse("returns:template_xlsx", args=args)).content)
     )

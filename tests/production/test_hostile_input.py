@@ -377,7 +377,11 @@ NUMBER_FIELDS = {
 def return_entries(draw: st.DrawFn) -> dict[str, dict[str, str]]:
     entries = {code: dict(fields) for code, fields in COMPLETE.items()}
     for code in draw(st.lists(st.sampled_from(sorted(COMPLETE)), min_size=1, max_size=4)):
-        field = draw(st.sampled_from([*NUMBER_FIELDS[code], "commentary", "explanation"]))
+        field = draw(
+            st.sampled_from(
+                [*NUMBER_FIELDS[code], "internal_note", "published_note", "explanation"]
+            )
+        )
         value = draw(hostile_number if field in NUMBER_FIELDS[code] else hostile_text)
         entries[code][field] = value
     return entries
@@ -385,7 +389,13 @@ def return_entries(draw: st.DrawFn) -> dict[str, dict[str, str]]:
 
 def saved() -> dict[str, tuple]:
     return {
-        value.indicator.code: (value.value, value.numerator, value.denominator, value.commentary)
+        value.indicator.code: (
+            value.value,
+            value.numerator,
+            value.denominator,
+            value.internal_note,
+            value.published_note,
+        )
         for value in ReturnValue.objects.filter(monthly_return__month=MONTH).select_related(
             "indicator"
         )
@@ -409,7 +419,7 @@ def test_return_form(client, authority, users, entries):
         return
     stored = saved()
     for code, fields in entries.items():
-        value, numerator, denominator, commentary = stored[code]
+        value, numerator, denominator, internal_note, published_note = stored[code]
         for number in (value, numerator, denominator):
             assert number is None or (math.isfinite(number) and 0 <= number <= 10_000_000)
         if "value" in fields:
@@ -417,7 +427,8 @@ def test_return_form(client, authority, users, entries):
         else:
             assert numerator == plain_number(fields["numerator"].replace(",", ""))
             assert denominator == plain_number(fields["denominator"].replace(",", ""))
-        assert commentary == fields.get("commentary", "").strip()
+        assert internal_note == fields.get("internal_note", "").strip()
+        assert published_note == fields.get("published_note", "").strip()
 
 
 @pytest.mark.parametrize("cell", [*ODD_NUMBERS, *FORMULAS])
@@ -456,9 +467,10 @@ def upload_rows(draw: st.DrawFn) -> list[list[object]]:
             fields.get("denominator", ""),
             "",
             "",
+            "",
         ]
         numeric = {4} if "value" in fields else {5, 6}
-        rows.append(mutate(draw, good, numeric | {7}, most=2))
+        rows.append(mutate(draw, good, numeric | {7, 8}, most=2))
     return rows
 
 
@@ -483,14 +495,17 @@ def xlsx(rows: list[list[object]], numbers: bool) -> bytes:
 
 
 def post_upload(client, authority, name: str, content: bytes):
+    # Posted from a page opened now, as a person would: the hostile part is the file.
+    monthly_return = MonthlyReturn.objects.filter(authority=authority, month=MONTH).first()
+    version = monthly_return.version if monthly_return else 0
     url = reverse("returns:upload", args=[authority.gss_code, MONTH])
-    return client.post(url, {"file": SimpleUploadedFile(name, content)})
+    return client.post(url, {"version": str(version), "file": SimpleUploadedFile(name, content)})
 
 
 def check_upload(response, name: str, before: dict, values_before: dict) -> None:
     assert response.status_code in (200, 302), response.status_code
     if response.status_code == 302:
-        for value, numerator, denominator, _ in saved().values():
+        for value, numerator, denominator, *_ in saved().values():
             for number in (value, numerator, denominator):
                 assert number is None or (math.isfinite(number) and 0 <= number <= 10_000_000)
         return

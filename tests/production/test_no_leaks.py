@@ -8,7 +8,7 @@ For every URL, with and without ``HX-Request``, by GET and by POST:
 
 - anonymous people are refused everywhere under /returns/, /audit/ and /admin/ and on the
   milestone forms (sent to sign in, or refused outright), and never see content there;
-- authority A has a draft monthly return with a distinctive figure (98765) and commentary, and
+- authority A has a draft monthly return with a distinctive figure (98765) and note, and
   nobody outside A and DfE (anonymous, a data officer, an approver and a board member of
   authority B) finds either in any page, fragment or download;
 - A's data officer and a DfE analyst do see them on the return page (so the check is not
@@ -44,7 +44,7 @@ from tests.returns.conftest import MONTH
 pytestmark = pytest.mark.django_db
 
 SECRET_FIGURE = "98765"
-SECRET_TEXTS = ("98765", "98,765", "Unpublished-commentary-QZX")
+SECRET_TEXTS = ("98765", "98,765", "Unpublished-note-QZX")
 PROTECTED_PREFIXES = ("/returns/", "/audit/", "/admin/")
 PROTECTED_NAMES = {"reports:milestone_add", "reports:milestone_edit", "reports:milestone_delete"}
 PUBLIC_ADMIN = {"admin:login", "admin:logout"}  # signing in and out shows nothing
@@ -119,7 +119,7 @@ def world(db) -> World:
         authority=a,
         month=MONTH,
         user=users["a_officer"],
-        entries={"contacts": {"value": SECRET_FIGURE, "commentary": SECRET_TEXTS[2]}},
+        entries={"contacts": {"value": SECRET_FIGURE, "internal_note": SECRET_TEXTS[2]}},
         version=0,
     )
     milestone = MilestoneFactory(authority=a)

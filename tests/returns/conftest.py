@@ -101,7 +101,8 @@ def form_data(entries: dict | None = None, *, version: int = 0, action: str = "s
     data = {"version": str(version), "action": action}
     for ind in returns_selectors.month_indicators():
         fields = (["numerator", "denominator"] if validation.is_ratio(ind) else ["value"]) + [
-            "commentary",
+            "internal_note",
+            "published_note",
             "explanation",
         ]
         given = (entries or {}).get(ind.code, {})

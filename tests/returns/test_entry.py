@@ -78,14 +78,14 @@ def test_last_month_and_last_year_are_beside_each_field(client, authority, offic
 
 def test_saving_a_draft_without_javascript(client, authority, officer):
     entries = {
-        "contacts": {"value": "1,200", "commentary": "Half-term dip"},
+        "contacts": {"value": "1,200", "internal_note": "Half-term dip"},
         "assessments_45wd_pct": {"numerator": "250", "denominator": "280"},
     }
     response = client.post(page_url(authority), form_data(entries))
     assert response.status_code == 302 and response["Location"] == page_url(authority)
     monthly_return = MonthlyReturn.objects.get()
     values = {v.indicator.code: v for v in monthly_return.values.select_related("indicator")}
-    assert values["contacts"].value == 1200 and values["contacts"].commentary == "Half-term dip"
+    assert values["contacts"].value == 1200 and values["contacts"].internal_note == "Half-term dip"
     assert values["assessments_45wd_pct"].value == pytest.approx(89.2857, abs=1e-3)
     html = client.get(page_url(authority)).content.decode()
     # Four things entered: the percentage worked out from the two parts is not a fifth.
@@ -219,7 +219,7 @@ def test_leaving_a_field_shows_the_percentage_and_a_warning(client, authority, o
     assert "rose by 29.3 percentage points since last month" in html
     assert 'id="id_assessments_45wd_pct-explanation"' in html  # asks for the explanation
     assert "govuk-form-group--error" not in html  # a warning is not an error
-    # Focus has moved on (to the commentary) by the time the box appears: the warning says
+    # Focus has moved on (to the notes) by the time the box appears: the warning says
     # where it is, and it is where the warning says.
     warning = html.index("explain the change in the box below this warning")
     assert warning < html.index('id="id_assessments_45wd_pct-explanation"')
@@ -270,7 +270,7 @@ def test_an_unknown_indicator_fragment_is_not_found(client, authority, officer):
 
 def values_now() -> dict[str, tuple]:
     return {
-        v.indicator.code: (v.value, v.numerator, v.denominator, v.commentary)
+        v.indicator.code: (v.value, v.numerator, v.denominator, v.internal_note)
         for v in ReturnValue.objects.select_related("indicator")
     }
 
@@ -355,7 +355,7 @@ def test_a_stale_save_names_the_colleague_who_changed_the_same_figure(
         user=officer,
         entries={
             "assessments_45wd_pct": {"numerator": "250", "denominator": "280"},
-            "cla": {"value": "600", "commentary": "Steady"},
+            "cla": {"value": "600", "internal_note": "Steady"},
         },
         version=0,
     )
@@ -367,7 +367,7 @@ def test_a_stale_save_names_the_colleague_who_changed_the_same_figure(
         user=colleague,
         entries={
             "assessments_45wd_pct": {"numerator": "260", "denominator": "280"},
-            "cla": {"value": "600", "commentary": "Two sibling groups"},
+            "cla": {"value": "600", "internal_note": "Two sibling groups"},
         },
         version=1,
     )
@@ -375,7 +375,7 @@ def test_a_stale_save_names_the_colleague_who_changed_the_same_figure(
         {
             "assessments_45wd_pct-numerator": "255",
             "assessments_45wd_pct-denominator": "280",
-            "cla-commentary": "Up a little",
+            "cla-internal_note": "Up a little",
         }
     )
     before = values_now()
@@ -389,14 +389,14 @@ def test_a_stale_save_names_the_colleague_who_changed_the_same_figure(
         "then save again."
     ) in html
     assert (
-        "Someone else changed the commentary on children looked after at month end since you "
+        "Someone else changed the internal note on children looked after at month end since you "
         f"opened the return (Alex Person, {at(numerator)}): it now says “Two sibling groups”. "
         "Yours is in the box: check it, then save again."
     ) in html
     assert "2 fields you changed had also been changed since: check them" in html
     refilled = form_on_page(html, url)
     assert refilled["assessments_45wd_pct-numerator"] == "255"
-    assert refilled["cla-commentary"] == "Up a little"
+    assert refilled["cla-internal_note"] == "Up a little"
     assert refilled["assessments_45wd_pct-denominator"] == "280"
 
 
@@ -426,7 +426,7 @@ def test_every_change_is_kept_with_old_and_new(client, authority, users, officer
     version = MonthlyReturn.objects.get().version
     client.post(
         page_url(authority),
-        form_data({"cla": {"value": "610", "commentary": "Corrected"}}, version=version),
+        form_data({"cla": {"value": "610", "internal_note": "Corrected"}}, version=version),
     )
     version = MonthlyReturn.objects.get().version
     client.post(page_url(authority), form_data({"cla": {"value": ""}}, version=version))
@@ -434,9 +434,9 @@ def test_every_change_is_kept_with_old_and_new(client, authority, users, officer
     assert [(c.field, c.old, c.new, c.via) for c in changes] == [
         ("value", "", "600", "form"),
         ("value", "600", "610", "form"),
-        ("commentary", "", "Corrected", "form"),
+        ("internal_note", "", "Corrected", "form"),
         ("value", "610", "", "form"),
-        ("commentary", "Corrected", "", "form"),
+        ("internal_note", "Corrected", "", "form"),
     ]
     assert all(c.changed_by == users["data_officer"] for c in changes)
     assert [c.version for c in changes] == [1, 2, 2, 3, 3]
@@ -476,7 +476,7 @@ def approved_as_the_demo_writes_it(authority, users) -> MonthlyReturn:
         else:
             parts, value = {}, float(entry["value"])
         ReturnValue.objects.create(
-            monthly_return=monthly_return, indicator=ind, value=value, commentary="Demo", **parts
+            monthly_return=monthly_return, indicator=ind, value=value, internal_note="Demo", **parts
         )
     return services.reopen_return(
         monthly_return=monthly_return, user=users["approver"], reason="Referrals look low"

@@ -232,7 +232,7 @@ def test_changing_one_note_is_enough_to_be_refused(authority, users, both_roles)
         authority=authority,
         month=MONTH,
         user=both_roles,
-        entries={"cla": {"value": "650", "commentary": "Two sibling groups came into care"}},
+        entries={"cla": {"value": "650", "internal_note": "Two sibling groups came into care"}},
         version=monthly_return.version,
     ).monthly_return
     monthly_return = services.submit_return(

@@ -11,7 +11,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 
-from indicators import services
+from indicators import services, uploads
 from indicators.models import MonthlyReturn, ReturnEvent, ReturnStatus, ReturnValue, ValueChange
 from indicators.uploads import COLUMNS, neutralise, restore
 from tests.returns.conftest import COMPLETE, MONTH, SLUG, form_on_page
@@ -132,11 +132,11 @@ def test_formulas_in_the_templates_are_neutralised(client, authority, users, off
         authority=authority,
         month=MONTH,
         user=users["data_officer"],
-        entries={"cla": {"value": "650", "commentary": '=HYPERLINK("http://evil","click")'}},
+        entries={"cla": {"value": "650", "internal_note": '=HYPERLINK("http://evil","click")'}},
         version=0,
     )
     rows = {row["indicator"]: row for row in csv_rows(template(client, authority).content.decode())}
-    assert rows["cla"]["commentary"] == '\'=HYPERLINK("http://evil","click")'
+    assert rows["cla"]["internal_note"] == '\'=HYPERLINK("http://evil","click")'
     book = load_workbook(io.BytesIO(template(client, authority, "xlsx").content))
     cells = {row[2].value: row for row in book["Return"].iter_rows(min_row=2)}
     cell = cells["cla"][7]
@@ -201,7 +201,7 @@ def test_blank_rows_keep_what_is_saved(client, authority, users, officer):
     )
     rows = csv_rows(template(client, authority).content.decode())
     for row in rows:
-        for column in ("value", "numerator", "denominator", "commentary", "explanation"):
+        for column in uploads.ENTRY_COLUMNS:
             row[column] = ""
     rows[0]["value"] = "1200"  # contacts only
     response = upload(client, authority, "some.csv", to_csv(rows))

@@ -103,7 +103,7 @@ def post_upload(client, authority, fields: dict[str, str], name: str, content: b
 def snapshot():
     return (
         list(MonthlyReturn.objects.values_list("pk", "version", "status")),
-        sorted(ReturnValue.objects.values_list("indicator__code", "value", "commentary")),
+        sorted(ReturnValue.objects.values_list("indicator__code", "value", "internal_note")),
         ValueChange.objects.count(),
         ReturnEvent.objects.count(),
     )
@@ -331,8 +331,8 @@ def test_the_service_refuses_a_stale_upload_and_writes_nothing(authority, office
     colleague_saves(authority, two, {"referrals": {"value": "333"}})
     before = snapshot()
     content = (
-        "authority,month,indicator,indicator_name,value,numerator,denominator,commentary,"
-        f"explanation\r\n{authority.gss_code},{MONTH:%Y-%m},contacts,,1250,,,,\r\n"
+        "authority,month,indicator,indicator_name,value,numerator,denominator,internal_note,published_note,"
+        f"explanation\r\n{authority.gss_code},{MONTH:%Y-%m},contacts,,1250,,,,,\r\n"
     ).encode()
     with pytest.raises(services.StaleUpload) as refused:
         services.import_return_upload(
@@ -349,7 +349,8 @@ def test_the_service_refuses_a_stale_upload_and_writes_nothing(authority, office
             "value": "1250",
             "numerator": "",
             "denominator": "",
-            "commentary": "",
+            "internal_note": "",
+            "published_note": "",
             "explanation": "",
         }
     }

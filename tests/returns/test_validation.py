@@ -233,10 +233,15 @@ def test_an_unexplained_warning_cannot_be_submitted():
     ]
 
 
-def test_commentary_is_optional_but_not_endless():
-    assert check_entry(CONTACTS, value="1", commentary="").ok
-    long = check_entry(CONTACTS, value="1", commentary="x" * 2001)
-    assert messages(long) == ["Commentary for Contacts received must be 2,000 characters or fewer"]
+def test_notes_are_optional_but_not_endless():
+    assert check_entry(CONTACTS, value="1", internal_note="", published_note="").ok
+    assert check_entry(CONTACTS, value="1", internal_note="x" * 2000, published_note="y" * 2000).ok
+    long = check_entry(CONTACTS, value="1", internal_note="x" * 2001, published_note="y" * 2001)
+    assert messages(long) == [
+        "Internal note for Contacts received must be 2,000 characters or fewer",
+        "Published note for Contacts received must be 2,000 characters or fewer",
+    ]
+    assert [p.field for p in long.errors] == ["internal_note", "published_note"]
 
 
 def test_number_text_round_trips():

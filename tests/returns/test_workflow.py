@@ -102,12 +102,20 @@ def test_approved_figures_are_observations_the_dashboard_can_show(client, author
     assert {"avg_caseload", "contacts"} <= codes
 
 
-def test_commentary_travels_with_the_published_figure(authority, users):
-    entries = {**COMPLETE, "cla": {"value": "650", "commentary": "Two large sibling groups"}}
-    monthly_return = save(authority, users["data_officer"], entries)
+def test_only_the_published_note_travels_with_the_published_figure(authority, users):
+    cla = {
+        "value": "650",
+        "internal_note": "Two sibling groups from one family, named in the case notes",
+        "published_note": "Two large sibling groups came into care",
+    }
+    monthly_return = save(authority, users["data_officer"], {**COMPLETE, "cla": cla})
     services.submit_return(monthly_return=monthly_return, user=users["data_officer"])
     services.approve_return(monthly_return=monthly_return, user=users["approver"])
-    assert published(authority).get(indicator__code="cla").quote == "Two large sibling groups"
+    figure = published(authority).get(indicator__code="cla")
+    assert figure.note == "Two large sibling groups came into care"
+    assert "case notes" not in f"{figure.note} {figure.quote} {figure.section}"
+    kept = monthly_return.values.get(indicator__code="cla")
+    assert kept.internal_note == "Two sibling groups from one family, named in the case notes"
 
 
 @pytest.mark.parametrize(
