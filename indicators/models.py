@@ -5,10 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from authorities import dates
 from authorities.models import Authority, DatePrecision
 
 
@@ -273,6 +275,14 @@ class Milestone(models.Model):
 
     def __str__(self) -> str:
         return f"{self.authority} {self.indicator.code} {self.value} by {self.due_date}"
+
+    def clean(self) -> None:
+        super().clean()
+        if self.due_date is not None:
+            try:
+                dates.plan_dates().check(self.due_date, what="The due date")
+            except ValidationError as error:
+                raise ValidationError({"due_date": error}) from error
 
 
 class Document(models.Model):

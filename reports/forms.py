@@ -5,6 +5,7 @@ from typing import Any
 from django import forms
 from django.utils import timezone
 
+from authorities import dates
 from indicators.models import Indicator, Milestone
 
 from .formatting import lower_first
@@ -25,10 +26,7 @@ class MilestoneForm(GovukFormMixin, forms.ModelForm):
         }
         help_texts = {
             "value": "In the indicator's own unit: a percentage, a count or a caseload.",
-            "due_date": (
-                f"{DUE_DATE_EXAMPLE.capitalize()}. A date in the past is allowed, to record an "
-                "earlier stage of the plan."
-            ),
+            "due_date": "The date must be in the plan's range.",  # the range: see __init__
             "tolerance": (
                 "How far off the target still counts as amber rather than red. "
                 "Enter 0 if any miss is red."
@@ -67,6 +65,10 @@ class MilestoneForm(GovukFormMixin, forms.ModelForm):
         super().__init__(*args, **kwargs)
         # The model's own validation (its unique constraints) needs the authority set.
         self.instance.authority = authority
+        self.fields["due_date"].help_text = (
+            f"{DUE_DATE_EXAMPLE.capitalize()}. A date in the past is allowed, to record an "
+            f"earlier stage of the plan. The date must be {dates.plan_dates().words}."
+        )
         choice = self.fields["indicator"]
         assert isinstance(choice, forms.ModelChoiceField)
         choice.queryset = Indicator.objects.all()
