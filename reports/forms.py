@@ -13,9 +13,30 @@ from .rendering import GovukFormMixin
 
 DUE_DATE_EXAMPLE = "for example 31 3 2027"
 NUMBER_ATTRS = {"class": "govuk-input--width-5", "inputmode": "decimal", "spellcheck": "false"}
+REASON_LENGTH = 1000
+
+
+def reason_field() -> forms.CharField:
+    """The optional "why" kept with a change in the milestones' history."""
+    return forms.CharField(
+        label="Reason for the change",
+        required=False,
+        max_length=REASON_LENGTH,
+        help_text=(
+            "For example the board meeting that agreed it. It is kept in the history of the "
+            "milestones with your name and the time, for the authority's approvers and "
+            "administrators to read. It is not shown to the public."
+        ),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={
+            "max_length": f"The reason must be {REASON_LENGTH:,} characters or fewer",
+        },
+    )
 
 
 class MilestoneForm(GovukFormMixin, forms.ModelForm):
+    reason = reason_field()
+
     class Meta:
         model = Milestone
         fields = ["indicator", "value", "due_date", "tolerance", "note"]
@@ -110,3 +131,9 @@ class MilestoneForm(GovukFormMixin, forms.ModelForm):
         """Whether the milestone, as entered, records an earlier stage of the plan."""
         due_date = getattr(self, "cleaned_data", {}).get("due_date")
         return due_date is not None and due_date < timezone.localdate()
+
+
+class MilestoneRemovalForm(GovukFormMixin, forms.Form):
+    """The confirmation of a removal, with an optional reason for the history."""
+
+    reason = reason_field()

@@ -17,7 +17,7 @@ from django.utils import dateformat
 from authorities import dates
 from authorities.models import Role
 from indicators import returns_selectors, services
-from indicators.models import Milestone, PeriodKind
+from indicators.models import Milestone, MilestoneChange, PeriodKind
 from tests.factories import AuthorityFactory, MilestoneFactory, ObservationFactory, indicator
 from tests.returns.conftest import make_user
 
@@ -83,7 +83,7 @@ def test_the_milestone_form_refuses_a_due_date_outside_the_range(client, planner
     allowed = dates.plan_dates()
     message = f"The due date must be between 1 January 2000 and {long(allowed.last)}"
     assert summary(html) == {message: "id_due_date"}
-    assert not Milestone.objects.exists()
+    assert not Milestone.objects.exists() and not MilestoneChange.objects.exists()
     # The public page stays up.
     assert client.get(reverse("reports:authority", args=[place.gss_code])).status_code == 200
 
