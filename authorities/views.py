@@ -20,6 +20,7 @@ from django.views.decorators.http import require_GET
 
 from reports.rendering import GovukFormMixin
 
+from . import dates
 from .models import AuditAction, AuditEntry, Membership, Role
 
 PAGE_SIZE = 50
@@ -65,6 +66,18 @@ class AuditFilterForm(GovukFormMixin, forms.Form):
         widget=forms.DateInput(attrs={"type": "date", "class": "govuk-input--width-10"}),
         error_messages={"invalid": "Enter the last day as a date, for example 2026-03-31"},
     )
+
+    def _in_range(self, name: str, what: str) -> datetime.date | None:
+        day: datetime.date | None = self.cleaned_data.get(name)
+        if day is not None:
+            dates.past_dates().check(day, what=what)
+        return day
+
+    def clean_date_from(self) -> datetime.date | None:
+        return self._in_range("date_from", "The first day")
+
+    def clean_date_to(self) -> datetime.date | None:
+        return self._in_range("date_to", "The last day")
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}

@@ -11,6 +11,7 @@ from typing import Any
 from django import forms
 from django.utils import timezone
 
+from authorities import dates
 from reports.rendering import GovukFormMixin
 
 from . import validation
@@ -483,8 +484,12 @@ class ChooseReturnForm(GovukFormMixin, forms.Form):
         month = parse_month(self.cleaned_data["month"])
         if month is None:
             raise forms.ValidationError("Enter the month as a year and month, like 2026-09")
-        if month > self.latest:
+        allowed = dates.return_months(self.latest)
+        if month > allowed.last:
             raise forms.ValidationError(
-                f"There is no return for {month:%B %Y} yet: the latest is {self.latest:%B %Y}"
+                f"There is no return for {dates.month_words(month)} yet: enter a month "
+                f"{allowed.month_words}"
             )
+        if month not in allowed:
+            raise forms.ValidationError(f"Enter a month {allowed.month_words}")
         return month

@@ -5,11 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
-from authorities.models import Authority, DatePrecision
+from authorities import dates
+from authorities.models import Action, Authority, DatePrecision
 
 
 class Unit(models.TextChoices):
@@ -326,6 +328,14 @@ class Milestone(models.Model):
     def __str__(self) -> str:
         return f"{self.authority} {self.indicator.code} {self.value} by {self.due_date}"
 
+    def clean(self) -> None:
+        super().clean()
+        if self.due_date is not None:
+            try:
+                dates.plan_dates().check(self.due_date, what="The due date")
+            except ValidationError as error:
+                raise ValidationError({"due_date": error}) from error
+
 
 class Document(models.Model):
     """A report that figures and events were read out of: a commissioner's report, an inspection."""
@@ -573,3 +583,80 @@ class ReturnEvent(AppendOnly):
         if not self.user_name:
             self.user_name = _person(self.user)
         super().save(*args, **kwargs)
+
+
+# --- milestones: every change kept -------------------------------------------------------------
+
+
+class MilestoneChangeKind(models.TextChoices):
+    ADDED = "added", "Added"
+    CHANGED = "changed", "Changed"
+    REMOVED = "removed", "Removed"
+
+
+class MilestoneChangeQuerySet(models.QuerySet["MilestoneChange"]):
+    def for_user(self, user: Any) -> MilestoneChangeQuerySet:
+        """The history of the plans ``user`` may manage (approvers and administrators)."""
+        return self.filter(authority__in=Authority.objects.for_user(user, Action.MANAGE_PLAN))
+
+
+class MilestoneChange(AppendOnly):
+    """One milestone added, changed or removed: who, when, the milestone before and after, and
+    why. ``old`` and ``new`` hold what the person saw (``MILESTONE_FIELDS``), so the record
+    stays whole when the milestone or its indicator changes again or is removed."""
+
+    authority = models.ForeignKey(
+        Authority, on_delete=models.CASCADE, related_name="milestone_changes"
+    )
+    milestone = models.ForeignKey(
+        Milestone,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="changes",
+        help_text="Empty once the milestone has been removed.",
+    )
+    kind = models.CharField(max_length=8, choices=MilestoneChangeKind.choices)
+    old = models.JSONField(default=dict, blank=True, help_text="Empty when it was added.")
+    new = models.JSONField(default=dict, blank=True, help_text="Empty when it was removed.")
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    changed_by_name = models.CharField(
+        max_length=150, blank=True, help_text="Kept in case the account is removed."
+    )
+    changed_at = models.DateTimeField(default=timezone.now)
+    reason = models.TextField(blank=True, help_text="Why, where the person said.")
+
+    objects = MilestoneChangeQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["authority", "-changed_at", "-pk"]
+        indexes = [
+            models.Index(fields=["authority", "changed_at"], name="milestone_change_by_time")
+        ]
+
+    def __str__(self) -> str:
+        shown = self.new or self.old
+        return f"{self.authority_id} {shown.get('indicator', '')}: {self.get_kind_display()}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self.changed_by_name:
+            self.changed_by_name = _person(self.changed_by)
+        super().save(*args, **kwargs)
+
+
+# What a milestone's history keeps of it, in the order a person reads them.
+MILESTONE_FIELDS = ("indicator", "due_date", "value", "tolerance", "note")
+
+
+def milestone_snapshot(milestone: Milestone) -> dict[str, Any]:
+    """The milestone as its history keeps it: plain JSON, the indicator by code and name."""
+    return {
+        "indicator": milestone.indicator.code,
+        "indicator_name": milestone.indicator.name,
+        "due_date": milestone.due_date.isoformat(),
+        "value": milestone.value,
+        "tolerance": milestone.tolerance,
+        "note": milestone.note,
+    }

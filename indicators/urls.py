@@ -19,7 +19,8 @@ class MonthConverter:
 
     def to_url(self, value: datetime.date | str) -> str:
         if isinstance(value, datetime.date):
-            return f"{value:%Y-%m}"
+            # Not %Y, which writes the year 1 as "1" on Linux: no URL month could match that.
+            return f"{value.year:04d}-{value.month:02d}"
         return str(value)
 
 

@@ -22,6 +22,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import HttpResponseClientRedirect
 
+from authorities import dates
 from authorities.models import Action, Authority, actions_for, national_actions
 
 from . import returns_selectors as selectors
@@ -41,7 +42,6 @@ from .forms import (
 from .importing import ImportFailed
 from .models import Indicator, MonthlyReturn, ReturnStatus
 
-FIRST_MONTH = datetime.date(2000, 1, 1)
 CHANGED_MESSAGE = (
     "The return has changed since you opened it. Nothing was done: check it as it is now, "
     "then try again."
@@ -87,7 +87,7 @@ def members_only(view: View) -> View:
 
 
 def _month(month: datetime.date) -> datetime.date:
-    if not FIRST_MONTH <= month <= selectors.latest_month(datetime.date.today()):
+    if month not in dates.return_months(selectors.latest_month(datetime.date.today())):
         raise Http404("There is no return for that month")
     return month
 

@@ -5,6 +5,7 @@ from typing import Any
 from django import forms
 from django.utils import timezone
 
+from authorities import dates
 from indicators.models import Indicator, Milestone
 
 from .formatting import lower_first
@@ -12,9 +13,30 @@ from .rendering import GovukFormMixin
 
 DUE_DATE_EXAMPLE = "for example 31 3 2027"
 NUMBER_ATTRS = {"class": "govuk-input--width-5", "inputmode": "decimal", "spellcheck": "false"}
+REASON_LENGTH = 1000
+
+
+def reason_field() -> forms.CharField:
+    """The optional "why" kept with a change in the milestones' history."""
+    return forms.CharField(
+        label="Reason for the change",
+        required=False,
+        max_length=REASON_LENGTH,
+        help_text=(
+            "For example the board meeting that agreed it. It is kept in the history of the "
+            "milestones with your name and the time, for the authority's approvers and "
+            "administrators to read. It is not shown to the public."
+        ),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={
+            "max_length": f"The reason must be {REASON_LENGTH:,} characters or fewer",
+        },
+    )
 
 
 class MilestoneForm(GovukFormMixin, forms.ModelForm):
+    reason = reason_field()
+
     class Meta:
         model = Milestone
         fields = ["indicator", "value", "due_date", "tolerance", "note"]
@@ -25,10 +47,7 @@ class MilestoneForm(GovukFormMixin, forms.ModelForm):
         }
         help_texts = {
             "value": "In the indicator's own unit: a percentage, a count or a caseload.",
-            "due_date": (
-                f"{DUE_DATE_EXAMPLE.capitalize()}. A date in the past is allowed, to record an "
-                "earlier stage of the plan."
-            ),
+            "due_date": "The date must be in the plan's range.",  # the range: see __init__
             "tolerance": (
                 "How far off the target still counts as amber rather than red. "
                 "Enter 0 if any miss is red."
@@ -67,6 +86,10 @@ class MilestoneForm(GovukFormMixin, forms.ModelForm):
         super().__init__(*args, **kwargs)
         # The model's own validation (its unique constraints) needs the authority set.
         self.instance.authority = authority
+        self.fields["due_date"].help_text = (
+            f"{DUE_DATE_EXAMPLE.capitalize()}. A date in the past is allowed, to record an "
+            f"earlier stage of the plan. The date must be {dates.plan_dates().words}."
+        )
         choice = self.fields["indicator"]
         assert isinstance(choice, forms.ModelChoiceField)
         choice.queryset = Indicator.objects.all()
@@ -108,3 +131,9 @@ class MilestoneForm(GovukFormMixin, forms.ModelForm):
         """Whether the milestone, as entered, records an earlier stage of the plan."""
         due_date = getattr(self, "cleaned_data", {}).get("due_date")
         return due_date is not None and due_date < timezone.localdate()
+
+
+class MilestoneRemovalForm(GovukFormMixin, forms.Form):
+    """The confirmation of a removal, with an optional reason for the history."""
+
+    reason = reason_field()

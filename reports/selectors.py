@@ -11,6 +11,7 @@ import pandas as pd
 from django.db.models import OuterRef, Prefetch, Q, Subquery
 from django.http import Http404
 
+from authorities import dates
 from authorities.models import (
     ENGLAND_CODE,
     ENGLAND_NAME,
@@ -344,8 +345,9 @@ def _shown(row: tuple, indicator: Indicator) -> Observation:
 
 def _add_milestones(authority: Authority, headlines: list[Headline], today: datetime.date) -> None:
     upcoming: dict[int, Milestone] = {}
+    plan = dates.plan_dates(today)
     for milestone in sorted(authority.milestones.all(), key=lambda m: m.due_date):
-        if milestone.due_date >= today:
+        if milestone.due_date >= today and milestone.due_date in plan:
             upcoming.setdefault(milestone.indicator_id, milestone)
     for headline in headlines:
         next_due = upcoming.get(headline.indicator.pk)
@@ -489,6 +491,10 @@ class Trajectory:
     first_year: int | None
     last_year: int | None
     available_years: list[int]
+    # Milestones whose due dates lie outside the dates a plan may have (stored some other way
+    # than the form): left off the chart, which could not draw them, and named beneath it.
+    milestones_not_drawn: list[Milestone] = field(default_factory=list)
+    milestone_dates: dates.DateRange | None = None
     # Counts are not drawn against England's and the region's totals: summed over many
     # authorities, they would flatten the authority's own line to the axis.
     totals_left_out: bool = False
@@ -647,11 +653,17 @@ def trajectory(
         ],
         columns=["date", "category", "description"],
     )
+    plan = dates.plan_dates()
+    wanted = [
+        m
+        for m in sorted(authority.milestones.all(), key=lambda m: m.due_date)
+        if m.indicator_id == indicator.pk and _within(m.due_date, first_year, last_year)
+    ]
     milestones = pd.DataFrame(
         [
             {"due_date": m.due_date, "value": m.value, "note": m.note}
-            for m in sorted(authority.milestones.all(), key=lambda m: m.due_date)
-            if m.indicator_id == indicator.pk and _within(m.due_date, first_year, last_year)
+            for m in wanted
+            if m.due_date in plan
         ],
         columns=["due_date", "value", "note"],
     )
@@ -668,6 +680,8 @@ def trajectory(
         first_year=first_year,
         last_year=last_year,
         available_years=available_years,
+        milestones_not_drawn=[m for m in wanted if m.due_date not in plan],
+        milestone_dates=plan,
         totals_left_out=totals_left_out,
     )
 

@@ -10,6 +10,11 @@ urlpatterns = [
     path("authorities/<str:gss_code>/trajectory.csv", views.trajectory_csv, name="trajectory_csv"),
     path("authorities/<str:gss_code>/milestones/new/", views.milestone_form, name="milestone_add"),
     path(
+        "authorities/<str:gss_code>/milestones/history/",
+        views.milestone_history,
+        name="milestone_history",
+    ),
+    path(
         "authorities/<str:gss_code>/milestones/<int:pk>/",
         views.milestone_form,
         name="milestone_edit",

@@ -7,6 +7,7 @@ import csv
 import datetime
 import json
 from dataclasses import dataclass
+from typing import NoReturn
 
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
@@ -15,6 +16,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 from django.views.decorators.vary import vary_on_headers
 
@@ -25,7 +27,8 @@ from indicators.models import Indicator, Milestone, Source
 
 from . import charts, presenters, selectors, statistics
 from .formatting import lower_first
-from .forms import MilestoneForm
+from .forms import MilestoneForm, MilestoneRemovalForm
+from .milestone_history import milestone_history as milestone_changes
 
 FIRST_YEAR = 2009
 
@@ -252,6 +255,11 @@ def _milestones_url(authority: Authority) -> str:
     return reverse("reports:authority", args=[authority.gss_code]) + "#milestones"
 
 
+def _current(milestone: Milestone) -> NoReturn:
+    """Raised by a service when someone removed the milestone meanwhile: a 404 that says so."""
+    raise Http404(f"This milestone has been removed (milestone {milestone.pk})")
+
+
 @require_http_methods(["GET", "POST"])
 def milestone_form(request: HttpRequest, gss_code: str, pk: int | None = None) -> HttpResponse:
     authority = selectors.get_authority(gss_code)
@@ -261,16 +269,24 @@ def milestone_form(request: HttpRequest, gss_code: str, pk: int | None = None) -
     milestone = get_object_or_404(Milestone, pk=pk, authority=authority) if pk else None
     form = MilestoneForm(request.POST or None, instance=milestone, authority=authority)
     if request.method == "POST" and form.is_valid():
-        saved = services.save_milestone(
-            authority=authority,
-            indicator=form.cleaned_data["indicator"],
-            due_date=form.cleaned_data["due_date"],
-            value=form.cleaned_data["value"],
-            tolerance=form.cleaned_data["tolerance"],
-            note=form.cleaned_data["note"],
-            user=request.user,
-            milestone=milestone,
-        )
+        try:
+            result = services.save_milestone(
+                authority=authority,
+                indicator=form.cleaned_data["indicator"],
+                due_date=form.cleaned_data["due_date"],
+                value=form.cleaned_data["value"],
+                tolerance=form.cleaned_data["tolerance"],
+                note=form.cleaned_data["note"],
+                user=request.user,
+                milestone=milestone,
+                reason=form.cleaned_data["reason"],
+            )
+        except Milestone.DoesNotExist:
+            _current(milestone)  # type: ignore[arg-type]
+        saved = result.milestone
+        if result.change is None:
+            messages.info(request, "Nothing was changed: the milestone is as it was")
+            return redirect(_milestones_url(authority))
         verb = "changed" if milestone else "added"
         text = (
             f"Milestone {verb}: {lower_first(saved.indicator.name)} {saved.value:g} "
@@ -295,10 +311,30 @@ def milestone_delete(request: HttpRequest, gss_code: str, pk: int) -> HttpRespon
     milestone = get_object_or_404(
         Milestone.objects.select_related("indicator"), pk=pk, authority=authority
     )
-    if request.method == "POST":
-        services.delete_milestone(milestone=milestone)
+    form = MilestoneRemovalForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.delete_milestone(
+                milestone=milestone, user=request.user, reason=form.cleaned_data["reason"]
+            )
+        except Milestone.DoesNotExist:
+            _current(milestone)
         messages.success(request, f"Milestone removed: {lower_first(milestone.indicator.name)}")
         return redirect(_milestones_url(authority))
-    return render(
-        request, "reports/milestone_delete.html", {"authority": authority, "milestone": milestone}
-    )
+    context = {"authority": authority, "milestone": milestone, "form": form}
+    return render(request, "reports/milestone_delete.html", context)
+
+
+@require_GET
+@never_cache  # names and reasons: for the people signed in, never a shared cache
+def milestone_history(request: HttpRequest, gss_code: str) -> HttpResponse:
+    """Every milestone added, changed or removed: for those who manage the plan."""
+    authority = selectors.get_authority(gss_code)
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    _require_plan_manager(request, authority)
+    context = {
+        "authority": authority,
+        "changes": milestone_changes(request.user, authority),
+    }
+    return render(request, "reports/milestone_history.html", context)
