@@ -54,6 +54,10 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Nothing above reads a request's body, so a body over the limit is refused unread; and
+    # both know who is signed in, for the 413 page and for which pages are private.
+    "config.security.RequestBodyLimitMiddleware",
+    "config.security.PrivatePagesMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -180,6 +184,10 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = (
 )
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000
 DATA_UPLOAD_MAX_NUMBER_FILES = 1
+# Pages under these paths may show unpublished or personal data, signed in or not (the sign-in
+# and password pages too): they, and every page a signed-in person sees, are sent with
+# Cache-Control: private, no-store (config.security.PrivatePagesMiddleware).
+PRIVATE_PATH_PREFIXES = ["/returns/", "/audit/", "/accounts/", "/admin/"]
 # A monthly return file (indicators.uploads): what it may hold, checked before and as it is read,
 # so no file costs more than these allow. The template has 9 columns and one row an indicator.
 RETURN_UPLOAD_LIMITS = {
