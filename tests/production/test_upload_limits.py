@@ -10,63 +10,24 @@ from __future__ import annotations
 
 import io
 import itertools
-import re
 import zipfile
 from unittest import mock
 
 import pytest
-from openpyxl import Workbook
 
 from authorities.models import AuditAction, AuditEntry
 from indicators import uploads
 from indicators.importing import ImportFailed
 from indicators.uploads import COLUMNS
+from reports.benchmark import sheet_workbook as workbook
+from reports.benchmark import text_cell
 from tests.returns import test_upload as files
 from tests.returns.test_upload import problems, snapshot, to_csv, upload
 
 pytestmark = pytest.mark.django_db
 NO_CELL = "\u2013"
-SHEET = "xl/worksheets/sheet1.xml"
 officer = files.officer  # signed in as a data officer of the authority
 saved_before = files.saved_before  # a saved figure, and everything the upload must not change
-
-
-def workbook(
-    rows: str = "", *, after_rows: str = "", extra_parts: int = 0, dimension: str = ""
-) -> bytes:
-    """A real workbook with the template's header, whose sheet has ``rows`` of raw XML after
-    the header (and ``after_rows`` after the sheet data, and claims the size ``dimension``):
-    what a hostile file could hold."""
-    book = Workbook()
-    sheet = book.active
-    assert sheet is not None
-    sheet.title = "Return"
-    sheet.append(COLUMNS)
-    plain = io.BytesIO()
-    book.save(plain)
-    out = io.BytesIO()
-    with (
-        zipfile.ZipFile(io.BytesIO(plain.getvalue())) as source,
-        zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target,
-    ):
-        for part in source.infolist():
-            data = source.read(part.filename)
-            if part.filename == SHEET:
-                head, _, tail = data.decode().partition("</sheetData>")
-                data = f"{head}{rows}</sheetData>{after_rows}{tail}".encode()
-                if dimension:
-                    data = re.sub(
-                        rb'<dimension ref="[^"]*"', f'<dimension ref="{dimension}"'.encode(), data
-                    )
-                    assert dimension.encode() in data
-            target.writestr(part.filename, data, compresslevel=9)
-        for number in range(extra_parts):
-            target.writestr(f"docProps/extra{number}.xml", "<x/>")
-    return out.getvalue()
-
-
-def text_cell(reference: str) -> str:
-    return f'<c r="{reference}" t="inlineStr"><is><t>x</t></is></c>'
 
 
 def unpacked(content: bytes) -> int:
