@@ -54,10 +54,10 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    # Nothing above reads a request's body, so a body over the limit is refused unread; and
-    # both know who is signed in, for the 413 page and for which pages are private.
-    "config.security.RequestBodyLimitMiddleware",
+    # Both know who is signed in, for which pages are private and for the 413 page; nothing
+    # above reads a request's body, so a body over the limit is refused unread.
     "config.security.PrivatePagesMiddleware",
+    "config.security.RequestBodyLimitMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",

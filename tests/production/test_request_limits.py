@@ -92,6 +92,7 @@ def test_a_signed_in_post_over_the_limit_is_refused(client, authority, users):
     response = post_declaring(client, url, 3 * MB)
     assert response.status_code == 413
     assert "Sign out" in response.content.decode()  # the page knows who is signed in
+    assert "no-store" in response["Cache-Control"]  # so it is private, like every such page
 
 
 def test_the_upload_endpoint_takes_a_larger_body_and_says_what_is_too_large(
