@@ -216,6 +216,7 @@ class AuditEntryAdmin(admin.ModelAdmin):
         "user",
         "username",
         "authority",
+        "user_authorities",
         "ip_address",
         "detail",
     ]

@@ -18,10 +18,11 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.http import HttpRequest
 
-from .models import AuditAction, AuditEntry, Authority
+from .models import AuditAction, AuditEntry, Authority, Membership
 
 if TYPE_CHECKING:
     from indicators.importing import ImportFailed
@@ -29,6 +30,21 @@ if TYPE_CHECKING:
 logger = logging.getLogger("trajectory.audit")
 
 DETAIL_LENGTH = 4000
+
+# Entries about a person's own account. Each carries the authorities the person has a role in
+# (``AuditEntry.user_authorities``), so an administrator of one authority sees their own staff's
+# sign-ins, failed sign-ins and password changes.
+ACCOUNT_ACTIONS = frozenset(
+    {
+        AuditAction.SIGN_IN,
+        AuditAction.SIGN_IN_FAILED,
+        AuditAction.SIGN_IN_THROTTLED,
+        AuditAction.SIGN_OUT,
+        AuditAction.PASSWORD_CHANGED,
+        AuditAction.PASSWORD_RESET_REQUESTED,
+        AuditAction.PASSWORD_RESET,
+    }
+)
 
 
 def client_ip(request: HttpRequest | None) -> str | None:
@@ -81,6 +97,8 @@ def record(
         ip_address=client_ip(request),
         detail=detail[:DETAIL_LENGTH],
     )
+    if action in ACCOUNT_ACTIONS:
+        entry.user_authorities.add(*_authorities_of(user, username))
     logger.info(
         "%s",
         action.label,
@@ -92,6 +110,21 @@ def record(
         },
     )
     return entry
+
+
+def _authorities_of(user: Any, username: str) -> list[int]:
+    """The authorities the person has a role in: the user, or else the account with the name
+    given (a failed sign-in names an account without signing in to it)."""
+    if user is None and username:
+        model = get_user_model()
+        user = model._default_manager.filter(**{model.USERNAME_FIELD: username}).first()
+    if user is None:
+        return []
+    return list(
+        Membership.objects.filter(user=user, authority__isnull=False)
+        .values_list("authority", flat=True)
+        .distinct()
+    )
 
 
 def record_import(

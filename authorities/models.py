@@ -7,7 +7,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Exists, Q
+from django.db.models import Exists, OuterRef, Q
 
 ENGLAND_CODE = "E92000001"
 ENGLAND_NAME = "England"
@@ -464,7 +464,15 @@ class AuditEntryQuerySet(models.QuerySet["AuditEntry"]):
         admin = Membership.objects.filter(user=user, role=Role.ADMINISTRATOR)
         if admin.filter(authority__isnull=True).exists():
             return self
-        return self.filter(authority__in=admin.values("authority"))
+        return self.about(Authority.objects.filter(pk__in=admin.values("authority")))
+
+    def about(self, authorities: models.QuerySet[Authority]) -> AuditEntryQuerySet:
+        """Entries about any of ``authorities``, or about the account of someone with a role in
+        one of them (their sign-ins, for one)."""
+        people = AuditEntry.user_authorities.through.objects.filter(
+            auditentry=OuterRef("pk"), authority__in=authorities
+        )
+        return self.filter(Q(authority__in=authorities) | Q(Exists(people)))
 
 
 class AuditEntry(models.Model):
@@ -486,6 +494,14 @@ class AuditEntry(models.Model):
     )
     authority = models.ForeignKey(
         Authority, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    user_authorities = models.ManyToManyField(
+        Authority,
+        blank=True,
+        related_name="+",
+        verbose_name="authorities of the person",
+        help_text="For sign-ins and other account entries: the authorities the person had a "
+        "role in then, whose administrators see the entry.",
     )
     ip_address = models.GenericIPAddressField(null=True, blank=True)
     detail = models.TextField(blank=True)

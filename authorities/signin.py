@@ -1,20 +1,24 @@
 """Sign-in protection: after too many failed sign-ins for one name from one address, or for
-one name from any addresses at all, sign-in with that name is refused for a while without even
-checking the password.
+one name from any addresses at all, or from one address whatever the names, sign-in is refused
+for a while without even checking the password.
 
 The counts live in the cache (Redis in production when ``REDIS_URL`` is set, else the database
 cache), so every web process sees the same counts. The limits and the window are settings:
 ``SIGN_IN_FAILURE_LIMIT`` failures for a name from one address, or
 ``SIGN_IN_USERNAME_FAILURE_LIMIT`` for a name from anywhere (an attacker changing addresses),
-within ``SIGN_IN_FAILURE_WINDOW`` seconds of the first failure. Names are counted whether or not
-an account has them, so the refusal says nothing about which accounts exist. A window is not
+or ``SIGN_IN_ADDRESS_FAILURE_LIMIT`` from one address for any names (an attacker trying ever-new
+names: each failure costs a full password hash, since Django hashes the password given even for
+a name no account has, so that the time taken does not say which names exist), within
+``SIGN_IN_FAILURE_WINDOW`` seconds of the first failure. Names are counted whether or not an
+account has them, so the refusal says nothing about which accounts exist. A window is not
 extended by attempts refused during it, so a name locked out by someone else is free again when
-its window ends.
+its window ends. An IPv6 address counts as its /64 network, which one machine usually has whole.
 """
 
 from __future__ import annotations
 
 import hashlib
+import ipaddress
 import time
 from typing import Any
 
@@ -40,6 +44,10 @@ def _username_limit() -> int:
     return int(getattr(settings, "SIGN_IN_USERNAME_FAILURE_LIMIT", 20))
 
 
+def _address_limit() -> int:
+    return int(getattr(settings, "SIGN_IN_ADDRESS_FAILURE_LIMIT", 50))
+
+
 def _window() -> int:
     return int(getattr(settings, "SIGN_IN_FAILURE_WINDOW", 15 * 60))
 
@@ -63,6 +71,27 @@ def _username_key(username: str) -> str:
     return "signin-failures-name:" + hashlib.sha256(_name(username).encode()).hexdigest()
 
 
+def client_network(request: HttpRequest | None) -> str | None:
+    """The address failures are counted against: the client's IPv4 address, or the /64 network
+    of its IPv6 address. None when the address is unknown (then only names are counted)."""
+    address = audit.client_ip(request)
+    if address is None:
+        return None
+    parsed = ipaddress.ip_address(address)
+    if isinstance(parsed, ipaddress.IPv6Address):
+        if parsed.ipv4_mapped is not None:
+            return str(parsed.ipv4_mapped)
+        return str(ipaddress.ip_network(f"{parsed}/64", strict=False))
+    return str(parsed)
+
+
+def _address_key(request: HttpRequest | None) -> str | None:
+    network = client_network(request)
+    if network is None:
+        return None
+    return "signin-failures-address:" + hashlib.sha256(network.encode()).hexdigest()
+
+
 def failures(username: str, request: HttpRequest | None) -> int:
     """Failures for this name from this address in the current window."""
     return int(cache.get(_key(username, request), 0) or 0)
@@ -73,18 +102,36 @@ def username_failures(username: str) -> int:
     return int(cache.get(_username_key(username), 0) or 0)
 
 
+def address_failures(request: HttpRequest | None) -> int:
+    """Failures from this address, for any names, in the current window."""
+    key = _address_key(request)
+    return int(cache.get(key, 0) or 0) if key else 0
+
+
 def locked_out_across_addresses(username: str) -> bool:
     return username_failures(username) >= _username_limit()
 
 
+def address_locked_out(request: HttpRequest | None) -> bool:
+    return address_failures(request) >= _address_limit()
+
+
 def is_locked_out(username: str, request: HttpRequest | None) -> bool:
-    return failures(username, request) >= _limit() or locked_out_across_addresses(username)
+    return (
+        failures(username, request) >= _limit()
+        or locked_out_across_addresses(username)
+        or address_locked_out(request)
+    )
 
 
 def count_failure(username: str, request: HttpRequest | None) -> int:
-    """One more failure for this name and address, and for this name from anywhere; each count
-    ends a window after its first failure. Returns the count for this name and address."""
+    """One more failure for this name and address, for this name from anywhere, and for this
+    address whatever the name; each count ends a window after its first failure. Returns the
+    count for this name and address."""
     _count(_username_key(username))
+    address_key = _address_key(request)
+    if address_key:
+        _count(address_key)
     return _count(_key(username, request))
 
 
@@ -125,12 +172,13 @@ class ThrottledSignInMixin:
         password = self.cleaned_data.get("password")
         if username is not None and password:
             if is_locked_out(username, self.request):
-                # The same message for both limits; the log says which one it was.
-                detail = (
-                    "Too many failures for this name from all addresses"
-                    if locked_out_across_addresses(username)
-                    else "Too many failures for this name from this address"
-                )
+                # The same message for every limit; the log says which one it was.
+                if address_locked_out(self.request):
+                    detail = "Too many failures from this address, for any names"
+                elif locked_out_across_addresses(username):
+                    detail = "Too many failures for this name from all addresses"
+                else:
+                    detail = "Too many failures for this name from this address"
                 audit.record(
                     AuditAction.SIGN_IN_THROTTLED,
                     request=self.request,

@@ -2,7 +2,8 @@
 
 Anonymous people are sent to sign in; anyone signed in who is not an administrator gets a 403.
 National administrators (and superusers) see every entry; an administrator of one authority sees
-the entries about that authority (``AuditEntry.objects.for_user``).
+the entries about that authority, and the sign-ins and other account entries of the people with a
+role in it (``AuditEntry.objects.for_user``).
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from typing import Any
 from django import forms
 from django.contrib.auth.views import redirect_to_login
 from django.core.paginator import Paginator
-from django.db.models import Q, QuerySet
+from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
@@ -21,7 +22,7 @@ from django.views.decorators.http import require_GET
 from reports.rendering import GovukFormMixin
 
 from . import dates
-from .models import AuditAction, AuditEntry, Membership, Role
+from .models import AuditAction, AuditEntry, AuditEntryQuerySet, Authority, Membership, Role
 
 PAGE_SIZE = 50
 
@@ -86,7 +87,7 @@ class AuditFilterForm(GovukFormMixin, forms.Form):
             self.add_error("date_to", "The last day must be the same as or after the first day")
         return cleaned
 
-    def apply(self, entries: QuerySet[AuditEntry]) -> QuerySet[AuditEntry]:
+    def apply(self, entries: AuditEntryQuerySet) -> AuditEntryQuerySet:
         if not self.is_bound:
             return entries
         if not self.is_valid():
@@ -98,8 +99,8 @@ class AuditFilterForm(GovukFormMixin, forms.Form):
             entries = entries.filter(username__icontains=data["user"].strip())
         if data.get("authority"):
             text = data["authority"].strip()
-            entries = entries.filter(
-                Q(authority__name__icontains=text) | Q(authority__gss_code__iexact=text)
+            entries = entries.about(
+                Authority.objects.filter(Q(name__icontains=text) | Q(gss_code__iexact=text))
             )
         if data.get("date_from"):
             entries = entries.filter(at__date__gte=data["date_from"])
@@ -122,7 +123,9 @@ def audit_log(request: HttpRequest) -> HttpResponse:
     page = None
     if not invalid:
         entries = form.apply(
-            AuditEntry.objects.for_user(request.user).select_related("authority", "user")
+            AuditEntry.objects.for_user(request.user)
+            .select_related("authority", "user")
+            .prefetch_related("user_authorities")
         )
         page = Paginator(entries, PAGE_SIZE).get_page(request.GET.get("page"))
     context = {

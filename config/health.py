@@ -9,7 +9,7 @@ from django.core.cache import cache
 from django.db import connection
 from django.http import HttpRequest, JsonResponse
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 logger = logging.getLogger("trajectory.health")
 
@@ -33,7 +33,7 @@ CHECKS = {"database": _database, "cache": _cache}
 
 
 @never_cache
-@require_GET
+@require_safe  # GET, and HEAD for load balancers
 def healthz(request: HttpRequest) -> JsonResponse:
     """200 and ``{"database": "ok", "cache": "ok", "status": "ok"}`` when every check passes;
     503 with the failing checks marked "error" otherwise."""

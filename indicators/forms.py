@@ -17,7 +17,7 @@ from reports.rendering import GovukFormMixin
 from . import validation
 from .models import Indicator, ReturnValue, ValueChange
 from .returns_selectors import Beside, SavedSince
-from .uploads import LARGEST_FILE, parse_month
+from .uploads import parse_month, size_text, upload_limits
 from .validation import (
     DENOMINATOR,
     EXPLANATION,
@@ -450,8 +450,9 @@ class UploadForm(GovukFormMixin, forms.Form):
 
     def clean_file(self) -> Any:
         upload = self.cleaned_data["file"]
-        if upload.size > LARGEST_FILE:
-            raise forms.ValidationError("The file must be smaller than 2 MB")
+        largest = upload_limits().file_bytes
+        if upload.size > largest:
+            raise forms.ValidationError(f"The file must be smaller than {size_text(largest)}")
         if not upload.name.lower().endswith((".csv", ".xlsx")):
             raise forms.ValidationError("The file must be a CSV (.csv) or Excel (.xlsx) file")
         return upload

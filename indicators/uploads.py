@@ -4,6 +4,11 @@ filled-in template back.
 The importer reads every row, checks it by the same rules as the form (``validation``) and
 reports every problem by row and column (``importing.RowError``); only a file with no problems
 is handed on to be saved, in one transaction, by ``services.import_return_upload``.
+
+No file may cost more than ``RETURN_UPLOAD_LIMITS`` (settings) allow: the size of the file, and
+of an Excel workbook unpacked, is checked before anything in it is read; rows, columns and cells
+are counted as they are read, which stops at the first limit passed. Every check is linear in
+what was read.
 """
 
 from __future__ import annotations
@@ -11,7 +16,9 @@ from __future__ import annotations
 import csv
 import datetime
 import io
-from collections.abc import Iterable, Mapping, Sequence
+import zipfile
+from collections import Counter
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -53,9 +60,40 @@ TEMPLATE_VERSION_NOTE = (
     "Keep this row as it is: it says which version of the return this template was made from, "
     "so that uploading it cannot undo figures saved since"
 )
-LARGEST_FILE = 2 * 1024 * 1024
-MOST_ROWS = 500
 SHEET_NAME = "Return"
+
+
+@dataclass(frozen=True)
+class UploadLimits:
+    """What one return file may hold (``settings.RETURN_UPLOAD_LIMITS``)."""
+
+    file_bytes: int
+    workbook_bytes: int
+    workbook_parts: int
+    compression_ratio: int
+    rows: int
+    columns: int
+    cells: int
+
+
+NOT_A_WORKBOOK = "The file is not an Excel (.xlsx) workbook: save it as .xlsx or CSV"
+# Below this size unpacked, a part of a workbook costs too little to matter however well it packs.
+RATIO_CHECKED_FROM = 1024 * 1024
+
+
+def upload_limits() -> UploadLimits:
+    from django.conf import settings
+
+    return UploadLimits(**settings.RETURN_UPLOAD_LIMITS)
+
+
+def size_text(size: int) -> str:
+    """A limit in bytes as people say it: "2 MB"."""
+    megabytes = size / (1024 * 1024)
+    if megabytes >= 1:
+        return f"{megabytes:,.1f}".removesuffix(".0") + " MB"
+    return f"{size / 1024:,.0f} KB"
+
 
 # A spreadsheet runs a cell that starts with a formula character as a formula (CSV injection):
 # every text cell goes through the one rule in ``csv_safety``, and is restored on the way back in.
@@ -352,36 +390,30 @@ def parse_month(text: str) -> datetime.date | None:
     return None
 
 
-def read_rows(file_name: str, content: bytes) -> list[RawRow]:
+def read_rows(file_name: str, content: bytes, limits: UploadLimits | None = None) -> list[RawRow]:
     """The rows of a CSV or Excel file under the template's columns; file-level problems (not
-    a CSV or Excel file, empty, wrong columns, too long) raise ImportFailed."""
+    a CSV or Excel file, empty, wrong columns, over a limit) raise ImportFailed."""
+    limits = limits or upload_limits()
     name = file_name.lower()
+
+    def refuse(message: str, row: int | None = None) -> ImportFailed:
+        return ImportFailed([RowError(file_name, row, None, message)])
+
     if not content or not content.strip():
-        raise ImportFailed([RowError(file_name, None, None, "The file is empty")])
-    if len(content) > LARGEST_FILE:
-        raise ImportFailed([RowError(file_name, None, None, "The file must be smaller than 2 MB")])
+        raise refuse("The file is empty")
+    if len(content) > limits.file_bytes:
+        raise refuse(f"The file must be smaller than {size_text(limits.file_bytes)}")
     if name.endswith(".csv"):
-        table = _csv_table(file_name, content)
+        lines = _csv_lines(file_name, content)
     elif name.endswith(".xlsx"):
-        table = _xlsx_table(file_name, content)
+        lines = _xlsx_lines(file_name, content, limits)
     else:
-        raise ImportFailed(
-            [
-                RowError(
-                    file_name,
-                    None,
-                    None,
-                    "The file must be a CSV (.csv) or Excel (.xlsx) file made from the template",
-                )
-            ]
-        )
-    table = [(number, cells) for number, cells in table if any(c.strip() for c in cells)]
+        raise refuse("The file must be a CSV (.csv) or Excel (.xlsx) file made from the template")
+    table = _bounded_table(file_name, lines, limits)
     if not table:
-        raise ImportFailed([RowError(file_name, None, None, "The file is empty")])
-    header_number, header_cells = table[0]
-    header = [_column_name(cell) for cell in header_cells]
-    while header and header[-1] == "":
-        header.pop()
+        raise refuse("The file is empty")
+    header_number, header = table[0][0], [_column_name(cell) for cell in table[0][1]]
+    present = Counter(header)
     if OLD_COMMENTARY in header:
         # Not read as either note: it was written to be published, and no longer would be.
         raise ImportFailed(
@@ -400,7 +432,7 @@ def read_rows(file_name: str, content: bytes) -> list[RawRow]:
     errors = [
         RowError(file_name, header_number, column, f"The column {column!r} is missing")
         for column in COLUMNS
-        if column not in header
+        if column not in present
     ]
     errors += [
         RowError(
@@ -414,34 +446,62 @@ def read_rows(file_name: str, content: bytes) -> list[RawRow]:
     ]
     errors += [
         RowError(file_name, header_number, column, f"The column {column!r} appears more than once")
-        for column in sorted({c for c in header if header.count(c) > 1})
+        for column in sorted(column for column, count in present.items() if count > 1)
     ]
     if errors:
         raise ImportFailed(errors)
-    if len(table) - 1 > MOST_ROWS:
-        raise ImportFailed(
-            [RowError(file_name, None, None, f"The file has more than {MOST_ROWS} rows")]
-        )
     rows = []
     for number, cells in table[1:]:
-        padded = list(cells) + [""] * (len(header) - len(cells))
-        extra = [cell for cell in padded[len(header) :] if cell.strip()]
-        if extra:
-            raise ImportFailed(
-                [RowError(file_name, number, None, "This row has more cells than the header")]
-            )
+        if len(cells) > len(header):
+            raise refuse("This row has more cells than the header", number)
+        padded = cells + [""] * (len(header) - len(cells))
         rows.append(RawRow(number, {column: restore(padded[i]) for i, column in enumerate(header)}))
     return rows
+
+
+Table = list[tuple[int, list[str]]]  # (row number as a spreadsheet shows it, cells)
+
+
+def _bounded_table(
+    file_name: str, lines: Iterator[tuple[int, list[str]]], limits: UploadLimits
+) -> Table:
+    """The non-blank rows of ``lines`` (header first), each without its trailing blank cells.
+    Stops, refusing the file, at the first limit passed: so reading costs at most ``cells`` cells
+    (and one row more), whatever the file says about its size."""
+
+    def refuse(message: str, row: int | None = None) -> ImportFailed:
+        return ImportFailed([RowError(file_name, row, None, message)])
+
+    table: Table = []
+    cells_read = 0
+    for number, cells in lines:
+        cells_read += max(1, len(cells))  # a blank line costs something too
+        if cells_read > limits.cells:
+            raise refuse(f"The file must have {limits.cells:,} cells or fewer")
+        width = len(cells)
+        while width and not cells[width - 1].strip():
+            width -= 1
+        if not width:
+            continue
+        if width > limits.columns:
+            raise refuse(
+                f"The file must have {limits.columns:,} columns or fewer: the template has "
+                f"{len(COLUMNS)}",
+                number,
+            )
+        if len(table) > limits.rows:  # the header, then this many rows already
+            raise refuse(
+                f"The file must have {limits.rows:,} rows or fewer, not counting the header"
+            )
+        table.append((number, cells[:width]))
+    return table
 
 
 def _column_name(text: str) -> str:
     return text.strip().lower().replace(" ", "_")
 
 
-Table = list[tuple[int, list[str]]]  # (row number as a spreadsheet shows it, cells)
-
-
-def _csv_table(file_name: str, content: bytes) -> Table:
+def _csv_lines(file_name: str, content: bytes) -> Iterator[tuple[int, list[str]]]:
     if b"\x00" in content:
         raise ImportFailed(
             [RowError(file_name, None, None, "The file is not a CSV file: save it as CSV")]
@@ -450,43 +510,76 @@ def _csv_table(file_name: str, content: bytes) -> Table:
         text = content.decode("utf-8-sig")
     except UnicodeDecodeError:
         text = content.decode("cp1252", errors="replace")  # Excel's "CSV" on Windows
-    first_line = text.splitlines()[0] if text.splitlines() else ""
+    lines = text.splitlines()
+    first_line = lines[0] if lines else ""
     delimiter = ","
     if first_line.count(";") > first_line.count(","):
         delimiter = ";"
     elif first_line.count("\t") > first_line.count(","):
         delimiter = "\t"
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     try:
-        reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-        return list(enumerate(reader, start=1))
+        yield from enumerate(reader, start=1)
     except csv.Error as error:
         raise ImportFailed(
             [RowError(file_name, None, None, f"The file is not a readable CSV file: {error}")]
         ) from None
 
 
-def _xlsx_table(file_name: str, content: bytes) -> Table:
+def _check_workbook(file_name: str, content: bytes, limits: UploadLimits) -> None:
+    """Refuse a workbook that would unpack to too much, from its zip directory alone: before
+    any part of it is unpacked. (Python's zipfile never unpacks a part beyond the size the
+    directory gives it, so these sizes bound what reading it costs.)"""
+
+    def refuse(message: str) -> ImportFailed:
+        return ImportFailed([RowError(file_name, None, None, message)])
+
+    try:
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            parts = archive.infolist()
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError):
+        raise refuse(NOT_A_WORKBOOK) from None
+    if len(parts) > limits.workbook_parts:
+        raise refuse(
+            f"The workbook must have {limits.workbook_parts:,} parts or fewer inside it: save "
+            "it again as .xlsx from the template"
+        )
+    if sum(part.file_size for part in parts) > limits.workbook_bytes:
+        raise refuse(
+            f"The workbook must be smaller than {size_text(limits.workbook_bytes)} when "
+            "unpacked: save it again as .xlsx from the template, without pictures or extra sheets"
+        )
+    for part in parts:
+        packed = max(part.compress_size, 1)
+        if (
+            part.file_size > RATIO_CHECKED_FROM
+            and part.file_size > limits.compression_ratio * packed
+        ):
+            raise refuse(
+                f"The workbook cannot be read safely: part of it unpacks to more than "
+                f"{limits.compression_ratio:,} times its size. Save it again as .xlsx from the "
+                "template"
+            )
+
+
+def _xlsx_lines(
+    file_name: str, content: bytes, limits: UploadLimits
+) -> Iterator[tuple[int, list[str]]]:
     from openpyxl import load_workbook
 
+    _check_workbook(file_name, content, limits)
     try:
         book = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
     except Exception:  # openpyxl raises many kinds for a file that is not a workbook
-        raise ImportFailed(
-            [
-                RowError(
-                    file_name,
-                    None,
-                    None,
-                    "The file is not an Excel (.xlsx) workbook: save it as .xlsx or CSV",
-                )
-            ]
-        ) from None
+        raise ImportFailed([RowError(file_name, None, None, NOT_A_WORKBOOK)]) from None
     try:
         sheet = book[SHEET_NAME] if SHEET_NAME in book.sheetnames else book.worksheets[0]
-        return [
-            (number, [_cell_text(value) for value in values])
-            for number, values in enumerate(sheet.iter_rows(values_only=True), start=1)
-        ]
+        # The size a sheet claims is not trusted: openpyxl would pad every row to it.
+        sheet.reset_dimensions()  # type: ignore[union-attr]
+        for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
+            yield number, [_cell_text(value) for value in values]
+    except Exception:  # a sheet that cannot be parsed, found as it is read
+        raise ImportFailed([RowError(file_name, None, None, NOT_A_WORKBOOK)]) from None
     finally:
         book.close()
 

@@ -24,6 +24,7 @@ from django_htmx.http import HttpResponseClientRedirect
 
 from authorities import dates
 from authorities.models import Action, Authority, actions_for, national_actions
+from config.security import accepts_uploads
 
 from . import returns_selectors as selectors
 from . import services, uploads
@@ -463,6 +464,7 @@ def reopen(request: HttpRequest, gss_code: str, month: datetime.date) -> HttpRes
 # --- upload and templates -------------------------------------------------------------------------
 
 
+@accepts_uploads
 @require_http_methods(["GET", "POST"])
 @members_only
 def upload(request: HttpRequest, gss_code: str, month: datetime.date) -> HttpResponse:

@@ -17,7 +17,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_safe
 from django.views.decorators.vary import vary_on_headers
 
 from authorities.models import Action, Authority, actions_for
@@ -41,7 +41,7 @@ def _template(request: HttpRequest, page: str, partial: str) -> str:
     return page
 
 
-@require_GET
+@require_safe  # GET, and HEAD for load balancers
 @vary_on_headers("HX-Request")
 def home(request: HttpRequest) -> HttpResponse:
     search = request.GET.get("q", "").strip()[:100]

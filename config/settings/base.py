@@ -54,6 +54,10 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Both know who is signed in, for which pages are private and for the 413 page; nothing
+    # above reads a request's body, so a body over the limit is refused unread.
+    "config.security.PrivatePagesMiddleware",
+    "config.security.RequestBodyLimitMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -81,13 +85,29 @@ TEMPLATES = [
     },
 ]
 
-# SQLite is the embedded default; DATABASE_URL=postgres://... switches to PostgreSQL.
-DATABASES = {
-    "default": dj_database_url.parse(
-        env("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
-        conn_max_age=int(env("DATABASE_CONN_MAX_AGE", "60")),
+# How long a write to SQLite waits for another writer to finish, in seconds, before it fails.
+SQLITE_BUSY_TIMEOUT = 20
+
+
+def database(url: str) -> dict[str, Any]:
+    """The database DATABASE_URL names. SQLite writers queue: each transaction takes the write
+    lock when it begins (``BEGIN IMMEDIATE``) and waits up to SQLITE_BUSY_TIMEOUT for it. In
+    SQLite's default (deferred) mode two transactions that both read then write deadlock, and one
+    fails at once with "database is locked" however long the timeout."""
+    config: dict[str, Any] = dict(
+        dj_database_url.parse(url, conn_max_age=int(env("DATABASE_CONN_MAX_AGE", "60")))
     )
-}
+    if config["ENGINE"] == "django.db.backends.sqlite3":
+        config["OPTIONS"] = {
+            "transaction_mode": "IMMEDIATE",
+            "timeout": SQLITE_BUSY_TIMEOUT,
+            **config.get("OPTIONS", {}),
+        }
+    return config
+
+
+# SQLite is the embedded default; DATABASE_URL=postgres://... switches to PostgreSQL.
+DATABASES = {"default": database(env("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}"))}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -142,10 +162,43 @@ SESSION_COOKIE_SAMESITE = "Lax"
 # Sign-in with a name is refused, for the rest of the window, after this many failures.
 SIGN_IN_FAILURE_LIMIT = 5  # for one name from one address
 SIGN_IN_USERNAME_FAILURE_LIMIT = 20  # for one name from any addresses
+# Sign-in from an address (an IPv6 /64) is refused, whatever the name, after this many failures:
+# each failure costs a password hash, even for a name no account has.
+SIGN_IN_ADDRESS_FAILURE_LIMIT = 50
 SIGN_IN_FAILURE_WINDOW = 15 * 60
 # How many proxies in front of the service append to X-Forwarded-For (0: use REMOTE_ADDR). The
 # address that many hops from the right is the client's, for sign-in limits and the audit log.
 TRUSTED_PROXIES = int(env("DJANGO_TRUSTED_PROXIES", "0"))
+
+# --- limits: what one request may make the service do ----------------------------------------
+# Every limit on what a request may send, in one place (README, "Security"). A body larger than
+# REQUEST_BODY_LIMIT is refused with 413 before it is read (config.security), except at the
+# upload endpoints (marked with config.security.accepts_uploads), which take up to
+# UPLOAD_REQUEST_BODY_LIMIT. Django's own limits match, so nothing is written to disk.
+MB = 1024 * 1024
+REQUEST_BODY_LIMIT = int(2.5 * MB)  # a return form with every note full is well under this
+UPLOAD_REQUEST_BODY_LIMIT = 10 * MB  # above the file limit, so a big file gets the form's message
+DATA_UPLOAD_MAX_MEMORY_SIZE = REQUEST_BODY_LIMIT
+FILE_UPLOAD_MAX_MEMORY_SIZE = (
+    UPLOAD_REQUEST_BODY_LIMIT  # an upload is read in memory, never to disk
+)
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000
+DATA_UPLOAD_MAX_NUMBER_FILES = 1
+# Pages under these paths may show unpublished or personal data, signed in or not (the sign-in
+# and password pages too): they, and every page a signed-in person sees, are sent with
+# Cache-Control: private, no-store (config.security.PrivatePagesMiddleware).
+PRIVATE_PATH_PREFIXES = ["/returns/", "/audit/", "/accounts/", "/admin/"]
+# A monthly return file (indicators.uploads): what it may hold, checked before and as it is read,
+# so no file costs more than these allow. The template has 9 columns and one row an indicator.
+RETURN_UPLOAD_LIMITS = {
+    "file_bytes": 2 * MB,  # the file as sent
+    "workbook_bytes": 10 * MB,  # an Excel workbook unpacked: every part inside the .xlsx
+    "workbook_parts": 100,  # parts inside an .xlsx (the template has about 10)
+    "compression_ratio": 100,  # a part larger than 1 MB unpacked, to its packed size
+    "rows": 500,  # rows of figures, not counting the header or blank rows
+    "columns": 50,
+    "cells": 100_000,  # every cell read, blank or not
+}
 
 # --- shared state: nothing lives in one web process -------------------------------------------
 # Sessions are in the database (Django's default). The cache (sign-in failure counts) is Redis

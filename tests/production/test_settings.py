@@ -184,3 +184,19 @@ def test_chart_pages_link_the_stylesheet_plotly_looks_for(client):
             '<link rel="stylesheet" id="plotly.js-style-global" class="no-inline-styles" '
             'href="/static/css/plotly.css">'
         ) in html, url
+
+
+def test_sqlite_writers_queue_and_postgresql_is_left_alone():
+    """SQLite takes the write lock when a transaction begins and waits for it (so concurrent
+    saves queue instead of failing: tests/production/test_live_server.py); PostgreSQL gets no
+    SQLite options."""
+    from config.settings.base import SQLITE_BUSY_TIMEOUT, database
+
+    sqlite = database("sqlite:////tmp/anything.sqlite3")
+    assert sqlite["OPTIONS"] == {"transaction_mode": "IMMEDIATE", "timeout": SQLITE_BUSY_TIMEOUT}
+    assert settings.DATABASES["default"]["ENGINE"] != "django.db.backends.sqlite3" or (
+        settings.DATABASES["default"]["OPTIONS"]["transaction_mode"] == "IMMEDIATE"
+    )
+    postgres = database("postgres://trajectory@db.example.org:5432/trajectory")
+    assert "transaction_mode" not in postgres.get("OPTIONS", {})
+    assert "timeout" not in postgres.get("OPTIONS", {})

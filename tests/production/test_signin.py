@@ -9,6 +9,7 @@ from unittest import mock
 
 import pytest
 from django.conf import settings
+from django.contrib.auth.hashers import MD5PasswordHasher
 from django.contrib.auth.models import User
 from django.urls import reverse
 
@@ -297,3 +298,79 @@ def test_counts_in_redis_expire_with_the_window(users, settings):
         assert not signin.is_locked_out("officer", request)
         assert signin.count_failure("officer", request) == 1
         signin.forget_failures("officer", request)
+
+
+# --- one address, ever-new names (issue 13, item 8) -----------------------------------------------
+
+
+def new_names(client, count, address="10.60.0.1", first=1):
+    """``count`` failures from one address, each with a name never tried before; the last page."""
+    for number in range(first, first + count):
+        response = sign_in(client, username=f"guess{number}", address=address)
+    return response
+
+
+def test_failures_with_ever_new_names_lock_the_address_out(client, users):
+    assert settings.SIGN_IN_ADDRESS_FAILURE_LIMIT == 50
+    assert TOO_MANY not in new_names(client, 49).content.decode()
+    assert TOO_MANY in new_names(client, 1, first=50).content.decode()  # the fiftieth
+
+    # A fresh name, or a real one with its password: refused without authenticating, so
+    # without the cost of a password hash.
+    for username, password in (("guess51", "wrong"), ("officer", "pw")):
+        with mock.patch.object(signin, "authenticate") as authenticate:
+            response = sign_in(client, username=username, password=password, address="10.60.0.1")
+        authenticate.assert_not_called()
+        assert response.status_code == 200 and TOO_MANY in error_summary(response)
+    assert "_auth_user_id" not in client.session
+    throttled = AuditEntry.objects.filter(action=AuditAction.SIGN_IN_THROTTLED).first()
+    assert throttled.detail == "Too many failures from this address, for any names"
+    assert throttled.ip_address == "10.60.0.1"
+
+    # Another address is not locked out; this one is free again when its window ends.
+    assert sign_in(client, password="pw", address="10.60.0.2").status_code == 302
+    client.logout()
+    later = time.time() + settings.SIGN_IN_FAILURE_WINDOW + 1
+    with mock.patch("time.time", return_value=later):
+        assert sign_in(client, password="pw", address="10.60.0.1").status_code == 302
+
+
+def test_the_address_limit_is_a_setting_and_a_success_does_not_reset_it(client, users, settings):
+    settings.SIGN_IN_ADDRESS_FAILURE_LIMIT = 4
+    new_names(client, 3)
+    assert sign_in(client, password="pw", address="10.60.0.1").status_code == 302
+    client.logout()
+    assert TOO_MANY in new_names(client, 1, first=4).content.decode()
+
+
+def test_an_ipv6_client_counts_as_its_64_network(client, users, settings):
+    settings.SIGN_IN_ADDRESS_FAILURE_LIMIT = 4
+    for number in range(1, 5):  # a new address of the same /64 each time
+        response = sign_in(client, username=f"guess{number}", address=f"2001:db8:1:2::{number}")
+    assert TOO_MANY in response.content.decode()
+    assert (
+        TOO_MANY in sign_in(client, password="pw", address="2001:db8:1:2:ffff::9").content.decode()
+    )
+    assert sign_in(client, password="pw", address="2001:db8:1:3::1").status_code == 302
+
+
+def test_an_unknown_name_costs_one_password_hash_and_a_locked_out_address_none(
+    client, users, settings
+):
+    """Django hashes the password once for a name no account has, so the time taken does not
+    say which names exist; that is all it costs, and once the address is locked out, nothing."""
+    settings.SIGN_IN_ADDRESS_FAILURE_LIMIT = 3
+    hashed = []
+    encode = MD5PasswordHasher.encode
+
+    def counting(self, password, salt):
+        hashed.append(password)
+        return encode(self, password, salt)
+
+    with mock.patch.object(MD5PasswordHasher, "encode", counting):
+        new_names(client, 1)
+        assert hashed == ["wrong"]
+        new_names(client, 2, first=2)
+        assert len(hashed) == 3
+        new_names(client, 20, first=4)
+    assert len(hashed) == 3

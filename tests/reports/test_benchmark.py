@@ -46,6 +46,10 @@ def test_the_benchmark_measures_every_page_on_a_small_demo(tmp_path, settings):
     assert all(page["queries"] > 0 and page["bytes"] > 0 for page in pages.values())
     assert [timing["name"] for timing in results["timings"]] == ["load_demo"]
     assert "authority page" in out.getvalue()
+    # The hostile uploads need server threads that open the database themselves: not here, in
+    # memory (tests/production/test_live_server.py sends them to gunicorn instead).
+    assert results["hostile_uploads"] == []
+    assert any("hostile uploads: the database is in memory" in line for line in results["skipped"])
 
 
 def test_every_chart_measures_each_indicator(tmp_path, settings):

@@ -33,6 +33,11 @@ class Command(BaseCommand):
             action="store_true",
             help="Also measure the chart fragment of every indicator, not only one.",
         )
+        parser.add_argument(
+            "--no-hostile-uploads",
+            action="store_true",
+            help="Skip sending the hostile uploads of issue 13 while timing /healthz and a page.",
+        )
         parser.add_argument("--output", type=Path, default=Path("bench-results.json"))
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -71,12 +76,21 @@ class Command(BaseCommand):
             for e in endpoints
         ]
         scripts = benchmark.javascript_sizes()
+        hostile: list[benchmark.Latency] = []
+        authority = benchmark.bench_authority()
+        if authority is not None and not options["no_hostile_uploads"]:
+            hostile, why = benchmark.measure_hostile_uploads(authority)
+            if why:
+                skipped.append(why)
 
         self.stdout.write(f"\nDatabase: {connection.vendor}; DEBUG={settings.DEBUG}")
         for timing in timings:
             self.stdout.write(f"{timing.name}: {timing.seconds} s ({timing.note})")
         self.stdout.write("")
         self.stdout.write(benchmark.table(measurements))
+        if hostile:
+            self.stdout.write("\nThree hostile uploads at once, with /healthz and a page:")
+            self.stdout.write(benchmark.latency_table(hostile))
         for line in skipped:
             self.stdout.write(f"skipped: {line}")
         self.stdout.write(f"\nJavaScript, gzip: {scripts['total'] / 1024:.0f} KB in all")
@@ -85,6 +99,7 @@ class Command(BaseCommand):
             database=connection.vendor,
             timings=timings,
             pages=measurements,
+            hostile_uploads=hostile,
             skipped=skipped,
             javascript_gzip_bytes=scripts,
         )
