@@ -4,6 +4,7 @@ from django.utils.safestring import mark_safe
 from indicators.models import Indicator
 from reports.formatting import format_value
 from reports.formatting import lower_first as lower_first_word
+from reports.navigation import NavItem, menu
 
 register = template.Library()
 
@@ -147,4 +148,14 @@ def table_body(table) -> str:
         "\n",
         '<tr class="govuk-table__row"><th scope="row" class="govuk-table__header">{}</th>{}</tr>',
         ((row[0].text, mark_safe("".join(cell(item) for item in row[1:]))) for row in table.rows),
+    )
+
+
+@register.simple_tag(takes_context=True)
+def navigation(context: template.Context) -> list[NavItem]:
+    """The service's navigation links for this page (``reports.navigation.menu``)."""
+    return menu(
+        context["request"],
+        user=context.get("user"),
+        can_see_audit_log=context.get("can_see_audit_log"),
     )
