@@ -74,7 +74,7 @@ class Years:
     first: int | None = None
     last: int | None = None
 
-    def hold(self, date: datetime.date) -> bool:
+    def covers(self, date: datetime.date) -> bool:
         return (self.first is None or date.year >= self.first) and (
             self.last is None or date.year <= self.last
         )
@@ -122,7 +122,7 @@ def trajectory(
         .values(*FIELDS, "quote")
     )
     available_years = sorted({row["period_end"].year for row in own})
-    own = [row for row in own if years.hold(row["period_end"])]
+    own = [row for row in own if years.covers(row["period_end"])]
     points = [
         _point(
             row,
@@ -253,7 +253,7 @@ def _timeline(
                 "grade": i.get_overall_grade_display(),
             }
             for i in sorted(authority.inspections.all(), key=lambda i: i.start_date)
-            if i.overall_grade and years.hold(i.start_date)
+            if i.overall_grade and years.covers(i.start_date)
         ],
         columns=["date", "start_date", "framework", "kind", "grade"],
     )
@@ -261,7 +261,7 @@ def _timeline(
         [
             {"date": e.date, "category": e.get_category_display(), "description": e.description}
             for e in sorted(authority.events.all(), key=lambda e: e.date)
-            if e.category != "inspection" and years.hold(e.date)
+            if e.category != "inspection" and years.covers(e.date)
         ],
         columns=["date", "category", "description"],
     )
@@ -269,7 +269,7 @@ def _timeline(
         [
             {"due_date": m.due_date, "value": m.value, "note": m.note}
             for m in sorted(authority.milestones.all(), key=lambda m: m.due_date)
-            if m.indicator_id == indicator.pk and years.hold(m.due_date)
+            if m.indicator_id == indicator.pk and years.covers(m.due_date)
         ],
         columns=["due_date", "value", "note"],
     )
