@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 
 import pandas as pd
@@ -10,6 +9,7 @@ import pandas as pd
 from indicators.csv_safety import safe_row
 from indicators.models import Indicator
 
+from .charts.numbers import is_missing, raw_figure
 from .formatting import SYMBOL_WORDS, format_value
 
 
@@ -24,35 +24,67 @@ class Cell:
 class Table:
     columns: list[str]
     rows: list[list[Cell]]
+    numeric_from: int = 1  # the first column whose heading is aligned as numbers
 
 
-def _is_missing(value: object) -> bool:
-    return value is None or (isinstance(value, float) and math.isnan(value)) or value == ""
+def _observation_ids(points: pd.DataFrame) -> dict[tuple, int]:
+    """The observation behind each drawn figure, by (series, period end, period label)."""
+    return {
+        (row.series, row.period_end, row.period_label): int(row.observation_id)
+        for row in points.itertuples()
+        if not is_missing(row.observation_id)
+    }
+
+
+def _figure_cell(
+    value: object, observation_id: int | None, indicator: Indicator, *, link_symbol: bool = False
+) -> Cell:
+    """A figure written as on the page and linked to its source; a symbol in words."""
+    if is_missing(value):
+        return Cell("")
+    if isinstance(value, str):
+        return Cell(SYMBOL_WORDS.get(value, value), observation_id if link_symbol else None)
+    text = format_value(float(value), indicator.unit, indicator.decimals)  # type: ignore[arg-type]
+    return Cell(text, observation_id)
 
 
 def trajectory_table(table: pd.DataFrame, points: pd.DataFrame, indicator: Indicator) -> Table:
     """The data table under the chart: figures written as on the page, symbols in words."""
-    ids = {
-        (row.series, row.period_end, row.period_label): row.observation_id
-        for row in points.itertuples()
-        if not _is_missing(row.observation_id)
-    }
+    ids = _observation_ids(points)
     series_columns = list(table.columns[2:])
     rows = []
     for record in table.itertuples(index=False):
         period, period_end, *cells = record
         row = [Cell(str(period), numeric=False)]
         for series, value in zip(series_columns, cells, strict=True):
-            if _is_missing(value):
-                row.append(Cell(""))
-            elif isinstance(value, str):
-                row.append(Cell(SYMBOL_WORDS.get(value, value)))
-            else:
-                observation_id = ids.get((series, period_end, period))
-                text = format_value(float(value), indicator.unit, indicator.decimals)
-                row.append(Cell(text, int(observation_id) if observation_id else None))
+            row.append(_figure_cell(value, ids.get((series, period_end, period)), indicator))
         rows.append(row)
     return Table(columns=["Period", *series_columns], rows=rows)
+
+
+def aligned_cells(table: pd.DataFrame, points: pd.DataFrame, indicator: Indicator) -> Table:
+    """The aligned data table for the page: figures written as elsewhere, symbols in words,
+    each figure linked to its source."""
+    ids = _observation_ids(points)
+    rows = []
+    for authority, anchor, period, period_end, years, value in table.itertuples(index=False):
+        observation_id = ids.get((authority, period_end, period))
+        figure = _figure_cell(value, observation_id, indicator, link_symbol=True)
+        rows.append(
+            [
+                Cell(str(authority), numeric=False),
+                Cell(pd.Timestamp(anchor).strftime("%d %b %Y"), numeric=False),
+                Cell(str(period), numeric=False),
+                Cell(f"{float(years):.1f}"),
+                figure,
+            ]
+        )
+    columns = [str(column) for column in table.columns]
+    return Table(
+        columns=[columns[0], columns[1], columns[2], columns[4], columns[5]],
+        rows=rows,
+        numeric_from=3,
+    )
 
 
 def csv_rows(table: pd.DataFrame) -> list[list[str]]:
@@ -62,13 +94,7 @@ def csv_rows(table: pd.DataFrame) -> list[list[str]]:
     for record in table.itertuples(index=False):
         period, period_end, *cells = record
         row = [str(period), pd.Timestamp(period_end).date().isoformat()]
-        for value in cells:
-            if _is_missing(value):
-                row.append("")
-            elif isinstance(value, str):
-                row.append(value)
-            else:
-                row.append(format(float(value), ".12g"))
+        row += [raw_figure(value) for value in cells]
         out.append(safe_row(row))
     return out
 

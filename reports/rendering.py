@@ -1,4 +1,5 @@
-"""Django forms rendered as GOV.UK Design System markup: one renderer, two templates."""
+"""Django forms rendered as GOV.UK Design System markup: one renderer, its templates, and GET
+forms that hold a page's state."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ from typing import Any
 
 from django import forms
 from django.forms.renderers import TemplatesSetting
+from django.http import QueryDict
 
 
 class GovukFormRenderer(TemplatesSetting):
@@ -48,6 +50,38 @@ def _css_class(widget: forms.Widget) -> str:
     return next(classes, "govuk-input")
 
 
+class GovukRadioSelect(forms.RadioSelect):
+    """GOV.UK radios (``modifiers`` such as "small inline" add govuk-radios--small and so on),
+    each radio's id made of the field's and its value's."""
+
+    template_name = "forms/govuk_radios.html"
+    option_template_name = "forms/govuk_radio.html"
+
+    def __init__(self, *args: Any, modifiers: str = "", **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.modifiers = modifiers.split()
+
+    def get_context(self, name: str, value: Any, attrs: dict[str, Any] | None) -> dict[str, Any]:
+        context = super().get_context(name, value, attrs)
+        context["widget"]["modifiers"] = self.modifiers
+        return context
+
+    def create_option(
+        self,
+        name: str,
+        value: Any,
+        label: Any,
+        selected: bool,
+        index: int,
+        subindex: int | None = None,
+        attrs: dict[str, Any] | None = None,
+    ) -> dict[str, Any]:
+        option = super().create_option(name, value, label, selected, index, subindex, attrs)
+        if attrs and attrs.get("id"):
+            option["attrs"]["id"] = f"{attrs['id']}-{value}"
+        return option
+
+
 class GovukFormMixin:
     """Adds GOV.UK classes and the aria-describedby links to hint and error to every widget.
 
@@ -55,14 +89,16 @@ class GovukFormMixin:
     reads) and every date field also accepts ``DATE_INPUT_FORMATS``."""
 
     fields: dict[str, forms.Field]
+    # Whether a field that may be left blank says "(optional)" after its label.
+    marks_optional_fields = True
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         for name, field in self.fields.items():
             widget = field.widget
-            css = _css_class(widget)
-            existing = widget.attrs.get("class", "")
-            widget.attrs["class"] = f"{css} {existing}".strip()
+            if not widget.is_hidden:  # nothing to style in a hidden input
+                existing = widget.attrs.get("class", "")
+                widget.attrs["class"] = f"{_css_class(widget)} {existing}".strip()
             if isinstance(widget, forms.DateInput) and widget.input_type == "date":
                 widget.format = ISO_DATE
             if isinstance(field, forms.DateField):
@@ -72,7 +108,11 @@ class GovukFormMixin:
 
     def _describe(self, name: str) -> None:
         field = self.fields[name]
-        bound_id = f"id_{name}"
+        # Worked out as BoundField.auto_id does, without making (and caching) the bound field:
+        # a form's own __init__ may still change the field's help text after this runs.
+        html_name = self.add_prefix(name)  # type: ignore[attr-defined]
+        auto_id = self.auto_id  # type: ignore[attr-defined]
+        bound_id = auto_id % html_name if auto_id and "%s" in str(auto_id) else html_name
         described = []
         if field.help_text:
             described.append(f"{bound_id}-hint")
@@ -82,10 +122,42 @@ class GovukFormMixin:
             classes = field.widget.attrs.get("class", "").split()
             if error_class and error_class not in classes:
                 field.widget.attrs["class"] = " ".join([*classes, error_class])
-        if described:
+        # Radios are described on their fieldset (forms/govuk_field.html), not radio by radio.
+        if described and not field.widget.use_fieldset:
             field.widget.attrs["aria-describedby"] = " ".join(described)
 
     def full_clean(self) -> None:
         super().full_clean()  # type: ignore[misc]
         for name in self.fields:
             self._describe(name)
+
+
+class StateForm(GovukFormMixin, forms.Form):
+    """A GET form holding what a page shows (a chart's indicator, a table's filters and order), so
+    that its address is a permalink.
+
+    Every field has a value: an address that says nothing usable about one (an old link, one edited
+    by hand) falls back to its default, so no field is marked optional and none shows an error of
+    its own. Each form's ``settle`` reads the address, settles the state (falling back where it
+    must) and ``show``s it: the controls show the state the page is drawn from, not the address.
+    """
+
+    marks_optional_fields = False
+    use_required_attribute = False
+
+    def __init__(self, data: QueryDict | None = None, **kwargs: Any) -> None:
+        super().__init__(QueryDict() if data is None else data, **kwargs)
+        for field in self.fields.values():
+            field.required = False
+
+    def show(self, **values: str | list[str] | int | None) -> None:
+        """Show these values in the controls (None for none, a list for a repeated field)."""
+        data = QueryDict(mutable=True)
+        for name, value in values.items():
+            items = value if isinstance(value, list) else ["" if value is None else value]
+            data.setlist(name, [str(item) for item in items])
+        self.data = data
+
+    def offer(self, name: str, choices: list[tuple[str, Any]]) -> None:
+        """The choices a select or radios control offers (they depend on the data)."""
+        self.fields[name].widget.choices = choices  # type: ignore[attr-defined]

@@ -1,13 +1,19 @@
 from django.urls import path
 
-from . import compare_views, export_views, views
+from . import export_views, views
+from .authority import views as authority_views
+from .compare import views as compare_views
 
 app_name = "reports"
 
 urlpatterns = [
     path("", views.home, name="home"),
-    path("authorities/<str:gss_code>/", views.authority_detail, name="authority"),
-    path("authorities/<str:gss_code>/trajectory.csv", views.trajectory_csv, name="trajectory_csv"),
+    path("authorities/<str:gss_code>/", authority_views.authority_detail, name="authority"),
+    path(
+        "authorities/<str:gss_code>/trajectory.csv",
+        authority_views.trajectory_csv,
+        name="trajectory_csv",
+    ),
     path("authorities/<str:gss_code>/milestones/new/", views.milestone_form, name="milestone_add"),
     path(
         "authorities/<str:gss_code>/milestones/history/",
@@ -24,7 +30,9 @@ urlpatterns = [
         views.milestone_delete,
         name="milestone_delete",
     ),
-    path("authorities/<str:gss_code>/evidence/", views.authority_evidence, name="evidence"),
+    path(
+        "authorities/<str:gss_code>/evidence/", authority_views.authority_evidence, name="evidence"
+    ),
     path("compare/", compare_views.compare, name="compare"),
     path("compare.csv", compare_views.compare_csv, name="compare_csv"),
     path("league/", compare_views.league, name="league"),

@@ -1,9 +1,11 @@
 from django import template
-from django.utils.safestring import mark_safe
+from django.utils.safestring import SafeString, mark_safe
 
 from indicators.models import Indicator
-from reports.formatting import format_value
+from reports.compare.judgements import grade_words
+from reports.formatting import format_change, format_value
 from reports.formatting import lower_first as lower_first_word
+from reports.navigation import NavItem, menu
 
 register = template.Library()
 
@@ -41,15 +43,11 @@ def grade_tag_class(grade: str) -> str:
 
 @register.filter
 def grade_label(grade: str) -> str:
-    from authorities.models import Grade
-
-    return str(Grade(grade).label) if grade in Grade.values else grade
+    return grade_words(grade)
 
 
 @register.filter
 def change_words(change: float, indicator: Indicator) -> str:
-    from reports.formatting import format_change
-
     return format_change(change, indicator.unit, indicator.decimals)
 
 
@@ -147,4 +145,26 @@ def table_body(table) -> str:
         "\n",
         '<tr class="govuk-table__row"><th scope="row" class="govuk-table__header">{}</th>{}</tr>',
         ((row[0].text, mark_safe("".join(cell(item) for item in row[1:]))) for row in table.rows),
+    )
+
+
+# What json_script escapes: inside <script> these three could end the element or start markup.
+# In JSON they can only stand inside strings, where their \u escapes read the same.
+JSON_SCRIPT_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
+
+
+@register.filter
+def json_payload(text: str) -> SafeString:
+    """JSON serialised once already (a figure's ``to_json()``), safe inside
+    ``<script type="application/json">``: a name holding "</script>" cannot end the element."""
+    return mark_safe(str(text).translate(JSON_SCRIPT_ESCAPES))
+
+
+@register.simple_tag(takes_context=True)
+def navigation(context: template.Context) -> list[NavItem]:
+    """The service's navigation links for this page (``reports.navigation.menu``)."""
+    return menu(
+        context["request"],
+        user=context.get("user"),
+        can_see_audit_log=context.get("can_see_audit_log"),
     )

@@ -1,11 +1,11 @@
-"""Pure chart builders for comparing councils: DataFrames in, a plotly Figure (or words, or a
-table frame) out. No ORM, no request.
+"""The comparison charts: authorities side by side on one chart, or as small multiples on shared
+axes, and their text alternative. DataFrames in, a plotly figure (or words) out.
 
-The points frame has the columns of ``reports.comparisons.COMPARE_COLUMNS``: one row per figure,
-``series`` naming the authority (or England), ``order`` its place in the comparison, ``role``
-"focus", "other" or "england", and ``x`` either the period's end date (calendar time) or years
-since the authority's anchor. Frames are turned into plain lists once (``_series``): pandas
-indexing per series costs more than everything else here.
+The points frame has the columns of ``reports.compare.selectors.COMPARE_COLUMNS``: one row per
+figure, ``series`` naming the authority (or England), ``order`` its place in the comparison,
+``role`` "focus", "other" or "england", and ``x`` either the period's end date (calendar time) or
+years since the authority's anchor. Frames are turned into plain lists once (``split_series``):
+pandas indexing per series costs more than everything else here.
 """
 
 from __future__ import annotations
@@ -15,28 +15,21 @@ import functools
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from . import chart_style as style
-from .charts import empty_figure
-from .formatting import SYMBOL_WORDS, format_value, lower_first
-from .presenters import Cell, Table
+from indicators.validation import in_sentence as lower_first
 
-if TYPE_CHECKING:
-    from .comparisons import League, LeagueRow
+from . import style
+from .numbers import format_figure, is_missing, moved
 
 EMPTY_MESSAGE = "No figures to compare for this indicator"
 LABEL_GAP = 0.045  # of the y range: how far apart the end-of-line labels are kept
 PANEL_COLUMNS = 3
 DRAW_ORDER = {"england": 0, "other": 1, "focus": 2}  # the focus is drawn last, on top
-
-
-def _missing(value: object) -> bool:
-    return value is None or (isinstance(value, float) and math.isnan(value)) or value == ""
 
 
 @dataclass
@@ -50,10 +43,10 @@ class Series:
 
     @property
     def present(self) -> list[dict[str, Any]]:
-        return [row for row in self.rows if not _missing(row["value"])]
+        return [row for row in self.rows if not is_missing(row["value"])]
 
     def values(self) -> list[float | None]:
-        return [None if _missing(row["value"]) else float(row["value"]) for row in self.rows]
+        return [None if is_missing(row["value"]) else float(row["value"]) for row in self.rows]
 
     def labels(self) -> list[str]:
         return [str(row["period_label"]) for row in self.rows]
@@ -68,7 +61,7 @@ def _iso(date: object) -> str:
     return pd.Timestamp(date).strftime("%Y-%m-%d")  # type: ignore[arg-type]
 
 
-def _series(points: pd.DataFrame) -> list[Series]:
+def split_series(points: pd.DataFrame) -> list[Series]:
     """The frame's series in the order chosen (England last)."""
     found: dict[str, Series] = {}
     for row in points.to_dict("records"):
@@ -137,9 +130,9 @@ def compare_figure(
     """A line per authority, the focus emphasised and the others muted, each labelled at its
     last point with its name (not told apart by colour alone); England as a reference line.
     ``axis_title`` set means an aligned chart: x is years since each authority's anchor."""
-    lines = _series(points)
+    lines = split_series(points)
     if not _has_values(lines):
-        return empty_figure(EMPTY_MESSAGE)
+        return style.empty_figure(EMPTY_MESSAGE)
     aligned = bool(axis_title)
     layout = style.base_layout(title, unit)
     layout["showlegend"] = False
@@ -248,9 +241,9 @@ def neighbours_figure(
 ) -> go.Figure:
     """Small multiples: one small chart per authority (the focus first), each titled with its
     name, all on the same axes, with England drawn in every one for reference."""
-    lines = _series(points)
+    lines = split_series(points)
     if not _has_values(lines):
-        return empty_figure(EMPTY_MESSAGE)
+        return style.empty_figure(EMPTY_MESSAGE)
     panels = [line for line in lines if line.role != "england"]
     england = [line for line in lines if line.role == "england"]
     rows = math.ceil(len(panels) / columns)
@@ -339,14 +332,6 @@ def neighbours_figure(
 # --- text alternatives ------------------------------------------------------------------------
 
 
-def _moved(start: float, end: float) -> str:
-    if end > start:
-        return "rose"
-    if end < start:
-        return "fell"
-    return "stayed"
-
-
 def _journey(line: Series, written: Callable[[float], str], aligned: bool) -> str:
     present = line.present
     if not present:
@@ -363,7 +348,7 @@ def _journey(line: Series, written: Callable[[float], str], aligned: bool) -> st
 
     if len(present) == 1:
         return f"was {written(first['value'])} {when(first)}"
-    verb = _moved(float(first["value"]), float(last["value"]))
+    verb = moved(float(first["value"]), float(last["value"]))
     if verb == "stayed":
         return f"stayed at {written(first['value'])} from {when(first)} to {when(last)}"
     return (
@@ -383,12 +368,12 @@ def describe_compare(
 ) -> str:
     """The comparison chart's text alternative, written from the data it draws: how the
     emphasised authority moved, who was highest and lowest at the end, and England."""
-    lines = _series(points)
+    lines = split_series(points)
     if not _has_values(lines):
         return f"No figures to compare for {lower_first(indicator_name)}."
 
     def written(value: float) -> str:
-        return format_value(float(value), unit, decimals)
+        return format_figure(float(value), unit, decimals)
 
     aligned = bool(anchor_words)
     authorities = [line for line in lines if line.role != "england"]
@@ -445,195 +430,3 @@ def describe_compare(
             row = line.present[-1]
             sentences.append(f"{line.name}: {written(row['value'])} in {row['period_label']}.")
     return " ".join(sentences)
-
-
-# --- tables (the data table and the CSV are both made from these frames) -----------------------
-
-
-def _cell_value(value: object, symbol: object) -> object:
-    return symbol if _missing(value) else value
-
-
-def compare_table(points: pd.DataFrame) -> pd.DataFrame:
-    """Calendar time: one row per period, one column per authority then England."""
-    lines = _series(points)
-    if not lines:
-        return pd.DataFrame(columns=["Period", "Period end"])
-    names = [line.name for line in lines]
-    cells: dict[tuple, object] = {}
-    for line in lines:
-        for row in line.rows:
-            key = (row["period_end"], row["period_label"], line.name)
-            cells.setdefault(key, _cell_value(row["value"], row["symbol"]))
-    periods = sorted({(end, label) for end, label, _ in cells})
-    rows = [
-        [label, end, *(cells.get((end, label, name)) for name in names)] for end, label in periods
-    ]
-    return pd.DataFrame(rows, columns=["Period", "Period end", *names])
-
-
-ALIGNED_COLUMNS = ["Authority", "Anchor date", "Period", "Period end", "Years since anchor"]
-
-
-def aligned_table(points: pd.DataFrame, value_heading: str) -> pd.DataFrame:
-    """Aligned time: one row per authority and period, with its years since the anchor."""
-    rows = [
-        [
-            line.name,
-            row["anchor"],
-            row["period_label"],
-            row["period_end"],
-            float(row["x"]),
-            _cell_value(row["value"], row["symbol"]),
-        ]
-        for line in _series(points)
-        if line.role != "england"
-        for row in line.rows
-    ]
-    return pd.DataFrame(rows, columns=[*ALIGNED_COLUMNS, value_heading])
-
-
-def _observation_ids(points: pd.DataFrame) -> dict[tuple, int]:
-    return {
-        (line.name, row["period_end"], row["period_label"]): int(row["observation_id"])
-        for line in _series(points)
-        for row in line.rows
-        if not _missing(row["observation_id"])
-    }
-
-
-def aligned_cells(table: pd.DataFrame, points: pd.DataFrame, *, unit: str, decimals: int) -> Table:
-    """The aligned data table for the page: figures written as elsewhere, symbols in words,
-    each figure linked to its source."""
-    ids = _observation_ids(points)
-    rows = []
-    for authority, anchor, period, period_end, years, value in table.itertuples(index=False):
-        observation_id = ids.get((authority, period_end, period))
-        if _missing(value):
-            figure = Cell("")
-        elif isinstance(value, str):
-            figure = Cell(SYMBOL_WORDS.get(value, value), observation_id)
-        else:
-            figure = Cell(format_value(float(value), unit, decimals), observation_id)
-        rows.append(
-            [
-                Cell(str(authority), numeric=False),
-                Cell(pd.Timestamp(anchor).strftime("%d %b %Y"), numeric=False),
-                Cell(str(period), numeric=False),
-                Cell(f"{float(years):.1f}"),
-                figure,
-            ]
-        )
-    columns = [str(column) for column in table.columns]
-    return Table(columns=[columns[0], columns[1], columns[2], columns[4], columns[5]], rows=rows)
-
-
-def _raw(value: object) -> str:
-    if _missing(value):
-        return ""
-    if isinstance(value, str):
-        return value
-    return format(float(value), ".12g")  # type: ignore[arg-type]
-
-
-def aligned_csv_rows(table: pd.DataFrame) -> list[list[str]]:
-    """The aligned table's rows for CSV: dates as ISO, raw numbers, symbols as symbols."""
-    return [
-        [
-            str(authority),
-            pd.Timestamp(anchor).date().isoformat(),
-            str(period),
-            pd.Timestamp(period_end).date().isoformat(),
-            _raw(years),
-            _raw(value),
-        ]
-        for authority, anchor, period, period_end, years, value in table.itertuples(index=False)
-    ]
-
-
-# --- the league table -------------------------------------------------------------------------
-
-DIRECTION_WORDS = {"better": "better", "worse": "worse", "same": "no change"}
-
-
-@dataclass
-class LeagueLine:
-    """One league row as the page writes it."""
-
-    row: LeagueRow
-    value_text: str
-    change_text: str
-    direction_words: str
-
-
-def _unit_words(unit: str) -> str:
-    return {"percent": "percentage points", "rate_per_10000": "per 10,000"}.get(unit, "")
-
-
-def league_headings(league: League) -> dict[str, str]:
-    """Column headings, shared by the page and the CSV."""
-    period = league.period.label if league.period else ""
-    previous = league.previous.label if league.previous else "the previous period"
-    unit_words = _unit_words(league.indicator.unit)
-    return {
-        "name": "Authority",
-        "region": "Region",
-        "value": f"{league.indicator.label}, {period}",
-        "band": "Quartile band",
-        "rank": "National rank",
-        "change": f"Change since {previous}" + (f" ({unit_words})" if unit_words else ""),
-        "grade": "Latest Ofsted judgement",
-    }
-
-
-def league_lines(league: League) -> list[LeagueLine]:
-    indicator = league.indicator
-    lines = []
-    for row in league.rows:
-        change_text = ""
-        if row.change is not None:
-            change_text = f"{row.change:+,.{indicator.decimals}f}"
-        lines.append(
-            LeagueLine(
-                row=row,
-                value_text=format_value(row.value, indicator.unit, indicator.decimals, row.symbol),
-                change_text=change_text,
-                direction_words=DIRECTION_WORDS.get(row.direction, ""),
-            )
-        )
-    return lines
-
-
-def league_csv(league: League) -> tuple[list[str], list[list[str]]]:
-    """The league as CSV: the page's columns and rows in the page's order, raw numbers, symbols
-    as symbols, with the GSS code and the highlighted group spelt out."""
-    headings = league_headings(league)
-    header = [
-        headings["name"],
-        "GSS code",
-        headings["region"],
-        headings["value"],
-        headings["band"],
-        headings["rank"],
-        headings["change"],
-        headings["grade"],
-        "Judgement started",
-        "Neighbour of",
-    ]
-    rows = []
-    for row in league.rows:
-        rows.append(
-            [
-                row.name,
-                row.code,
-                row.region,
-                row.symbol if row.value is None else _raw(row.value),
-                row.band,
-                "" if row.rank is None else str(row.rank),
-                "" if row.change is None else _raw(row.change),
-                row.grade_label,
-                row.grade_date.isoformat() if row.grade_date else "",
-                row.neighbour_of,
-            ]
-        )
-    return header, rows

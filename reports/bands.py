@@ -1,4 +1,5 @@
-"""Comparator statistics, defined once (design brief, section 5). Pure functions, no ORM."""
+"""Comparator statistics, defined once (design brief, section 5): neighbour averages, quartile
+bands, national ranks and red, amber or green against a milestone. Pure functions, no ORM."""
 
 from __future__ import annotations
 

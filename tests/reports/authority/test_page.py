@@ -21,6 +21,7 @@ from tests.factories import (
     RegionFactory,
     indicator,
 )
+from tests.reports.figures import drawn_figure
 
 pytestmark = pytest.mark.django_db
 
@@ -118,13 +119,13 @@ def test_counts_are_not_drawn_against_england_and_region_totals(client, place):
     annual("referrals_annual", "E92000001", 2025, 650000.0, level=AreaLevel.NATIONAL)
     annual("referrals_annual", "E12000003", 2025, 70000.0, level=AreaLevel.REGIONAL)
     response = page(client, place, indicator="referrals_annual")
-    names = [trace["name"] for trace in response.context["figure"]["data"]]
+    names = [trace["name"] for trace in drawn_figure(response, "trajectory")["data"]]
     assert names == ["Wakefield (annual, official statistics)"]
     html = response.content.decode()
     assert "England's and Yorkshire and The Humber's totals are not drawn" in html
     # A percentage keeps them.
     percentages = page(client, place, indicator="agency_sw_pct")
-    assert "England" in [trace["name"] for trace in percentages.context["figure"]["data"]]
+    assert "England" in [trace["name"] for trace in drawn_figure(percentages, "trajectory")["data"]]
     assert "totals are not drawn" not in percentages.content.decode()
 
 
@@ -140,7 +141,7 @@ def test_chart_data_and_alt_text(client, place):
     )
     response = page(client, place, indicator="agency_sw_pct")
     html = response.content.decode()
-    figure = response.context["figure"]
+    figure = drawn_figure(response, "trajectory")
     names = [trace["name"] for trace in figure["data"]]
     assert names == [
         "Wakefield (annual, official statistics)",
@@ -191,6 +192,34 @@ def test_permalink_round_trip(client, place):
     assert labels == ["2018", "2019", "2021"]
 
 
+def test_the_chart_controls_show_what_is_drawn_whatever_the_address_says(client, place):
+    response = page(
+        client,
+        place,
+        indicator="no_such_indicator",
+        neighbours="modal",
+        events="maybe",
+        **{"from": "2021", "to": "1066"},
+    )
+    options = response.context["options"]
+    assert (options.indicator.code, options.neighbours, options.show_events) == (
+        "agency_sw_pct",
+        "mean",
+        True,
+    )
+    assert (options.first_year, options.last_year) == (2021, None)
+    html = response.content.decode()
+    assert '<option value="agency_sw_pct" selected>' in html
+    assert 'id="chart-neighbours-mean" checked' in html and 'id="chart-events-on" checked' in html
+    assert '<option value="2021" selected>2021</option>' in html
+    assert '<option value="" selected>Latest</option>' in html
+    assert "There is a problem" not in html and "(optional)" not in html
+    swapped = page(client, place, indicator="agency_sw_pct", **{"from": "2021", "to": "2018"})
+    assert swapped.context["options"].query() == (
+        "indicator=agency_sw_pct&neighbours=mean&from=2018&to=2021&events=on"
+    )
+
+
 def test_csv_equals_the_table(client, place):
     annual("agency_sw_pct", place.gss_code, 2020, None, symbol="x")
     response = page(client, place, indicator="agency_sw_pct")
@@ -233,8 +262,10 @@ def test_events_switch_on_and_off(client, place):
     EventFactory(
         authority=place, date=datetime.date(2018, 9, 1), description="Commissioner appointed"
     )
-    shown = page(client, place, indicator="agency_sw_pct").context["figure"]
-    hidden = page(client, place, indicator="agency_sw_pct", events="off").context["figure"]
+    shown = drawn_figure(page(client, place, indicator="agency_sw_pct"), "trajectory")
+    hidden = drawn_figure(
+        page(client, place, indicator="agency_sw_pct", events="off"), "trajectory"
+    )
     hover = [a.get("hovertext", "") for a in shown["layout"].get("annotations", [])]
     assert any("Commissioner appointed" in text for text in hover)
     hover = [a.get("hovertext", "") for a in hidden["layout"].get("annotations", [])]
@@ -252,7 +283,7 @@ def test_milestone_rag_in_headline_and_planned_line(client, place):
     response = page(client, place, indicator="agency_sw_pct")
     html = response.content.decode()
     assert "Close to target" in html  # 15.2 is within 2 of 14, lower is better
-    names = [trace["name"] for trace in response.context["figure"]["data"]]
+    names = [trace["name"] for trace in drawn_figure(response, "trajectory")["data"]]
     assert "Milestones (planned)" in names
 
 

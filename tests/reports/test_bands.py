@@ -1,7 +1,7 @@
 import pytest
 
 from indicators.models import Polarity
-from reports import statistics as s
+from reports import bands as s
 
 HIGHER, LOWER, NEITHER = Polarity.HIGHER_IS_BETTER, Polarity.LOWER_IS_BETTER, Polarity.NEITHER
 

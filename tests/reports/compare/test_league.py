@@ -13,7 +13,7 @@ from django.urls import reverse
 
 from authorities.models import Grade
 from indicators.models import AreaLevel, PeriodKind, Source
-from reports import comparisons
+from reports.compare import league
 from tests.factories import (
     AuthorityFactory,
     InspectionFactory,
@@ -103,7 +103,7 @@ def places():
 
 
 def table(**options):
-    return comparisons.league(indicator("agency_sw_pct"), **options)
+    return league.league(indicator("agency_sw_pct"), **options)
 
 
 def names(result):
@@ -210,7 +210,7 @@ def test_highlight_tags_the_statistical_neighbours(places, client):
 
 
 def test_a_month_of_a_monthly_return_is_in_no_league(places):
-    periods = comparisons.league_periods(indicator("agency_sw_pct"))
+    periods = league.league_periods(indicator("agency_sw_pct"))
     assert [p.label for p in periods] == ["2024", "2025"]
     assert table(period_label="March 2025").period.label == "2025"  # falls back to the latest
 
@@ -231,7 +231,7 @@ def test_simulated_figures_make_a_league_of_their_own(places):
 def test_no_band_or_rank_without_polarity():
     for n, value in enumerate([300.0, 100.0, 200.0, 50.0]):
         annual(AuthorityFactory(name=f"Place {n}").gss_code, 2025, value, code="cla")
-    result = comparisons.league(indicator("cla"))
+    result = league.league(indicator("cla"))
     assert (result.sort, result.order) == ("value", "desc")
     assert [row.value for row in result.rows] == [300.0, 200.0, 100.0, 50.0]
     assert {(row.band, row.rank) for row in result.rows} == {("", None)}
@@ -285,6 +285,21 @@ def test_league_fragments_for_htmx_and_full_page_without(client, places):
     assert "<html" not in region.content.decode()
     assert "HX-Request" in region["Vary"]
     assert "<html" in full
+
+
+def test_unknown_choices_in_the_address_fall_back_and_the_controls_say_so(client, places):
+    response = page(client, source="rumour", kind="castle", grade="excellent", sort="x", order="up")
+    state = response.context["state"]
+    assert (state.source, state.kind, state.grade, state.sort, state.order) == ("", "", "", "", "")
+    result = response.context["league"]
+    assert (result.source, result.sort, result.order) == ("official", "rank", "asc")
+    assert len(result.rows) == 9  # no filter applied
+    html = response.content.decode()
+    assert 'name="sort" value="rank" form="league-form"' in html
+    assert '<option value="" selected>All kinds</option>' in html
+    assert '<option value="" selected>Any judgement</option>' in html
+    assert 'name="source"' not in html  # one source, so nothing to choose
+    assert "There is a problem" not in html
 
 
 def test_csv_is_exactly_the_table(client, places):
@@ -353,7 +368,7 @@ def test_wakefield_in_the_2018_agency_league_from_the_published_file(official_di
 
     path = official_dir / "csww_indicators_2017_to_2025.csv"
     import_ees([path])
-    result = comparisons.league(indicator("agency_sw_pct"), period_label="2018")
+    result = league.league(indicator("agency_sw_pct"), period_label="2018")
     wakefield = next(row for row in result.rows if row.code == "E08000036")
     assert wakefield.value == 28.7
 
@@ -386,4 +401,4 @@ def test_the_default_period_says_it_is_the_latest_year(places, client):
     assert result.period.label == "2025"  # a later month exists, but years are compared
     assert result.default_period_words == "Latest year"
     html = client.get(reverse("reports:league"), {"indicator": "agency_sw_pct"}).content.decode()
-    assert '<option value="">Latest year</option>' in html
+    assert '<option value="" selected>Latest year</option>' in html

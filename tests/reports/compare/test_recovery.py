@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from authorities.models import Framework, Grade, InspectionKind
 from indicators.models import Source
-from reports import comparisons
+from reports.compare.recovery import recovery
 from tests.factories import AuthorityFactory, InspectionFactory
 
 pytestmark = pytest.mark.django_db
@@ -84,7 +84,7 @@ def history():
 
 
 def test_spells_by_hand(history):
-    summary = comparisons.recovery()
+    summary = recovery()
     spells = [
         (s.name, s.framework, s.judged, s.recovered_on, s.years, s.status) for s in summary.spells
     ]
@@ -110,7 +110,7 @@ def test_spells_by_hand(history):
 
 
 def test_median_and_range_by_framework_of_the_inadequate_judgement(history):
-    summary = comparisons.recovery()
+    summary = recovery()
     frameworks = {f.framework: f for f in summary.frameworks}
     assert list(frameworks) == ["SLAC", "SIF", "ILACS"]
     ilacs = frameworks["ILACS"]
@@ -132,7 +132,7 @@ def test_an_even_number_of_recoveries_has_no_single_median_spell():
         authority = AuthorityFactory(name=name)
         judged(authority, Framework.ILACS, Grade.INADEQUATE, D(2018, 1, 1))
         judged(authority, Framework.ILACS, Grade.GOOD, D(2018 + years, 1, 1))
-    ilacs = comparisons.recovery().frameworks[0]
+    ilacs = recovery().frameworks[0]
     assert ilacs.median_years == pytest.approx(1.5, abs=0.01)
     assert ilacs.median_spell is None
 
@@ -140,10 +140,10 @@ def test_an_even_number_of_recoveries_has_no_single_median_spell():
 def test_simulated_inspections_are_summarised_apart(history):
     demo = AuthorityFactory(name="Simulated Vale", is_demo=True)
     judged(demo, Framework.ILACS, Grade.INADEQUATE, D(2020, 1, 1), is_demo=True)
-    official = comparisons.recovery()
+    official = recovery()
     assert official.sources == [Source.OFFICIAL, Source.DEMO]
     assert "Simulated Vale" not in [name for _, name in official.authorities]
-    simulated = comparisons.recovery(Source.DEMO)
+    simulated = recovery(Source.DEMO)
     assert [name for _, name in simulated.authorities] == ["Simulated Vale"]
     assert simulated.shows_demo_data
 

@@ -6,7 +6,6 @@ import datetime
 import io
 
 import pandas as pd
-import plotly.graph_objects as go
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -14,9 +13,9 @@ from django.urls import reverse
 
 from authorities.models import EventCategory, Grade
 from indicators.models import AreaLevel, PeriodKind, Source
-from reports import compare_charts, comparisons
-from reports.chart_style import SERIES_STYLE
-from reports.comparisons import COMPARE_COLUMNS, Alignment
+from reports.compare.inputs import Alignment
+from reports.compare.selection import match_authorities, select_authorities
+from reports.compare.selectors import compare_series
 from tests.factories import (
     AuthorityFactory,
     EventFactory,
@@ -26,6 +25,7 @@ from tests.factories import (
     RegionFactory,
     indicator,
 )
+from tests.reports.figures import drawn_figure
 
 pytestmark = pytest.mark.django_db
 
@@ -90,7 +90,7 @@ def compare_page(client, **params):
 def test_neighbours_group_is_the_authority_then_its_newest_neighbours_closest_first(place):
     retired = AuthorityFactory(name="Old neighbour")
     NeighbourFactory(authority=place, neighbour=retired, rank=1, model_year=2019)
-    selection = comparisons.select_authorities([], [f"neighbours:{place.gss_code}"])
+    selection = select_authorities([], [f"neighbours:{place.gss_code}"])
     assert [a.name for a in selection.authorities] == [
         "Wakefield",
         "Barnsley",
@@ -133,7 +133,7 @@ def test_region_group_and_inadequate_year_group():
         authority=good, start_date=datetime.date(2018, 3, 1), overall_grade=Grade.GOOD
     )
 
-    selection = comparisons.select_authorities([], ["region:E12000001", "inadequate:2018"])
+    selection = select_authorities([], ["region:E12000001", "inadequate:2018"])
     assert [a.name for a in selection.authorities] == [
         "Alpha",
         "Zeta",
@@ -148,7 +148,7 @@ def test_region_group_and_inadequate_year_group():
 
 
 def test_unknown_codes_and_groups_are_reported_not_dropped_silently():
-    selection = comparisons.select_authorities(["E09999999"], ["neighbours:E09999998", "nonsense"])
+    selection = select_authorities(["E09999999"], ["neighbours:E09999998", "nonsense"])
     assert selection.unknown == ["E09999999"]
     assert [g.problem for g in selection.groups] == [
         "No authority has the code E09999998",
@@ -161,7 +161,7 @@ def test_twelve_authorities_at_most_with_the_rest_listed_as_left_out(client):
     for authority in authorities:
         annual(authority.gss_code, 2025, 10.0)
     codes = [a.gss_code for a in authorities]
-    selection = comparisons.select_authorities(codes, [])
+    selection = select_authorities(codes, [])
     assert len(selection.authorities) == 12
     assert [a.name for a in selection.capped] == ["Place 12", "Place 13"]
 
@@ -172,11 +172,11 @@ def test_twelve_authorities_at_most_with_the_rest_listed_as_left_out(client):
 
 def test_match_authorities_prefers_an_exact_name_or_code(place):
     AuthorityFactory(name="Wakefield Fields")
-    assert [a.name for a in comparisons.match_authorities("wakefield")] == ["Wakefield"]
-    assert [a.name for a in comparisons.match_authorities("Wakefield (E08000036)")] == ["Wakefield"]
-    assert [a.name for a in comparisons.match_authorities("E08000036")] == ["Wakefield"]
-    assert len(comparisons.match_authorities("Wake")) == 2
-    assert comparisons.match_authorities("Nowhere") == []
+    assert [a.name for a in match_authorities("wakefield")] == ["Wakefield"]
+    assert [a.name for a in match_authorities("Wakefield (E08000036)")] == ["Wakefield"]
+    assert [a.name for a in match_authorities("E08000036")] == ["Wakefield"]
+    assert len(match_authorities("Wake")) == 2
+    assert match_authorities("Nowhere") == []
 
 
 # --- the comparison's figures ---------------------------------------------------------------
@@ -189,8 +189,8 @@ def test_series_by_hand_with_england_matched_like_with_like(place):
         annual(ENGLAND, year, 20.0, level=AreaLevel.NATIONAL, source=Source.DEMO)
     # A monthly return is not public yet, and England's monthly figures are not like with like.
     monthly(place.gss_code, 2019, 3, 99.0, source=Source.MONTHLY_RETURN)
-    selection = comparisons.select_authorities([place.gss_code, demo.gss_code], [])
-    data = comparisons.compare_series(selection.authorities, indicator("agency_sw_pct"))
+    selection = select_authorities([place.gss_code, demo.gss_code], [])
+    data = compare_series(selection.authorities, indicator("agency_sw_pct"))
 
     assert data.frequency == "annual"
     assert data.sources == [Source.OFFICIAL, Source.DEMO]
@@ -213,7 +213,7 @@ def test_monthly_figures_when_no_authority_has_annual_ones_and_never_monthly_ret
     for month in (1, 2, 3):
         monthly(first.gss_code, 2025, month, 50.0 + month, source=Source.DEMO)
         monthly(second.gss_code, 2025, month, 70.0, source=Source.MONTHLY_RETURN)
-    data = comparisons.compare_series([first, second], indicator("agency_sw_pct"))
+    data = compare_series([first, second], indicator("agency_sw_pct"))
     assert data.frequency == "monthly"
     assert list(data.points["value"]) == [51.0, 52.0, 53.0]
     assert [(item.name, item.reason) for item in data.left_out] == [
@@ -226,7 +226,7 @@ def test_annual_figures_win_and_report_evidence_alone_is_not_compared(place):
     monthly(other.gss_code, 2019, 3, 12.0, source=Source.DEMO)
     reported = AuthorityFactory(name="Reported")
     monthly(reported.gss_code, 2018, 9, 12.0, source=Source.REPORT, quote="12%")
-    data = comparisons.compare_series([place, other, reported], indicator("agency_sw_pct"))
+    data = compare_series([place, other, reported], indicator("agency_sw_pct"))
     assert data.frequency == "annual"
     assert {item.name: item.reason for item in data.left_out} == {
         "Monthly only": "No annual figures for agency social workers (FTE %)",
@@ -245,9 +245,9 @@ def test_aligned_on_the_first_inadequate_judgement_by_hand(place):
     InspectionFactory(
         authority=place, start_date=datetime.date(2021, 11, 1), overall_grade=Grade.INADEQUATE
     )
-    barnsley, calderdale, _ = comparisons.select_authorities(
-        [], [f"neighbours:{place.gss_code}"]
-    ).authorities[1:]
+    barnsley, calderdale, _ = select_authorities([], [f"neighbours:{place.gss_code}"]).authorities[
+        1:
+    ]
     # No publication date: the anchor is the end of the visit.
     InspectionFactory(
         authority=barnsley,
@@ -256,7 +256,7 @@ def test_aligned_on_the_first_inadequate_judgement_by_hand(place):
         published_date=None,
         overall_grade=Grade.INADEQUATE,
     )
-    data = comparisons.compare_series(
+    data = compare_series(
         [place, barnsley, calderdale],
         indicator("agency_sw_pct"),
         alignment=Alignment.parse("grade:inadequate"),
@@ -284,8 +284,8 @@ def test_aligned_on_the_first_event_of_a_category(place):
         category=EventCategory.INTERVENTION,
         description="Second commissioner",
     )
-    data = comparisons.compare_series(
-        comparisons.select_authorities([], [f"neighbours:{place.gss_code}"]).authorities,
+    data = compare_series(
+        select_authorities([], [f"neighbours:{place.gss_code}"]).authorities,
         indicator("agency_sw_pct"),
         alignment=Alignment.parse("event:intervention"),
     )
@@ -301,124 +301,6 @@ def test_alignment_parses_only_known_grades_and_categories():
     assert Alignment.parse("").aligned is False
 
 
-# --- the chart builders (pure) ----------------------------------------------------------------
-
-
-def frame(rows):
-    return pd.DataFrame(
-        [
-            dict(
-                series=series,
-                code=code,
-                order=order,
-                role=role,
-                source="official",
-                period_kind="reporting_year",
-                period_label=str(year),
-                period_end=datetime.date(year, 9, 30),
-                anchor=None,
-                x=datetime.date(year, 9, 30),
-                value=value,
-                symbol="" if value is not None else "x",
-                observation_id=None,
-            )
-            for series, code, order, role, year, value in rows
-        ],
-        columns=COMPARE_COLUMNS,
-    )
-
-
-@pytest.fixture
-def three_lines():
-    return frame(
-        [
-            ("Wakefield", "E08000036", 0, "focus", 2017, 5.5),
-            ("Wakefield", "E08000036", 0, "focus", 2018, 28.7),
-            ("Wakefield", "E08000036", 0, "focus", 2019, 32.0),
-            ("Barnsley", "E08000016", 1, "other", 2017, 10.0),
-            ("Barnsley", "E08000016", 1, "other", 2018, None),
-            ("Barnsley", "E08000016", 1, "other", 2019, 12.0),
-            ("England", ENGLAND, 2, "england", 2017, 15.8),
-            ("England", ENGLAND, 2, "england", 2019, 15.5),
-        ]
-    )
-
-
-def test_compare_figure_emphasises_the_focus_and_labels_every_line(three_lines):
-    figure = compare_charts.compare_figure(three_lines, title="Agency", unit="percent", decimals=1)
-    go.Figure(figure.to_dict())  # valid plotly: raises on any unknown property
-    traces = {trace.name: trace for trace in figure.data}
-    assert [trace.name for trace in figure.data] == ["England", "Barnsley", "Wakefield"]
-    assert traces["Wakefield"].line.width == SERIES_STYLE["focus"]["width"]
-    assert traces["Wakefield"].line.color == SERIES_STYLE["focus"]["color"]
-    assert traces["Barnsley"].line.color == SERIES_STYLE["other"]["color"]
-    assert traces["England"].line.dash == SERIES_STYLE["england"]["dash"]
-    assert list(traces["Barnsley"].y) == [10.0, None, 12.0]
-    labels = {a.text: a for a in figure.layout.annotations}
-    assert set(labels) == {"Wakefield", "Barnsley", "England"}
-    assert labels["Wakefield"].y == 32.0
-    assert labels["Wakefield"].font.weight == "bold" and labels["Barnsley"].font.weight == "normal"
-    assert figure.layout.showlegend is False
-
-
-def test_compare_figure_on_years_since_the_anchor(three_lines):
-    aligned = three_lines[three_lines["role"] != "england"].copy()
-    aligned["x"] = [-1.1, -0.1, 0.9, 0.5, 1.5, 2.5]
-    figure = compare_charts.compare_figure(
-        aligned,
-        title="Agency",
-        unit="percent",
-        decimals=1,
-        axis_title="Years since first Inadequate judgement",
-    )
-    go.Figure(figure.to_dict())
-    assert figure.layout.xaxis.title.text == "Years since first Inadequate judgement"
-    assert figure.layout.xaxis.type == "linear"
-    assert list(figure.data[-1].x) == [-1.1, -0.1, 0.9]
-
-
-def test_empty_comparison_says_why():
-    figure = compare_charts.compare_figure(frame([]), title="x", unit="percent", decimals=1)
-    assert figure.layout.annotations[0].text == compare_charts.EMPTY_MESSAGE
-
-
-def test_describe_compare_from_the_data(three_lines):
-    text = compare_charts.describe_compare(
-        three_lines, indicator_name="Agency social workers (FTE %)", unit="percent", decimals=1
-    )
-    assert text == (
-        "Line chart of agency social workers (FTE %) for 2 authorities, 2017 to 2019 with "
-        "England for reference. Wakefield (emphasised) rose from 5.5% in 2017 to 32.0% in "
-        "2019. In 2019, the highest of the 2 with a figure was Wakefield (32.0%) and the lowest "
-        "Barnsley (12.0%). England: 15.5% in 2019."
-    )
-
-
-def test_compare_table_one_row_per_period_symbols_kept(three_lines):
-    table = compare_charts.compare_table(three_lines)
-    assert list(table.columns) == ["Period", "Period end", "Wakefield", "Barnsley", "England"]
-    row = table.values.tolist()[1]
-    assert row[:4] == ["2018", datetime.date(2018, 9, 30), 28.7, "x"]
-    assert pd.isna(row[4])  # England has no figure for 2018
-
-
-def test_neighbours_figure_shares_axes_and_titles_each_panel(three_lines):
-    figure = compare_charts.neighbours_figure(
-        three_lines, title="Agency", unit="percent", decimals=1, columns=3
-    )
-    go.Figure(figure.to_dict())
-    titles = [(a.text, a.font.weight) for a in figure.layout.annotations]
-    assert titles == [("Wakefield", "bold"), ("Barnsley", "normal")]
-    layout = figure.to_dict()["layout"]
-    y_ranges = {tuple(v["range"]) for k, v in layout.items() if k.startswith("yaxis")}
-    x_ranges = {tuple(v["range"]) for k, v in layout.items() if k.startswith("xaxis")}
-    assert y_ranges == {(0.0, 32.0 * 1.08)}
-    assert x_ranges == {("2017-09-30", "2019-09-30")}
-    # England drawn in every panel, under the panel's own line.
-    assert [t.name for t in figure.data] == ["England", "Wakefield", "England", "Barnsley"]
-    assert {t.xaxis for t in figure.data} == {"x", "x2"}
-
-
 # --- the page ---------------------------------------------------------------------------------
 
 
@@ -426,7 +308,7 @@ def test_compare_page_draws_chart_table_and_says_where_figures_come_from(client,
     response = compare_page(client, group=f"neighbours:{place.gss_code}", indicator="agency_sw_pct")
     html = response.content.decode()
     assert response.status_code == 200
-    figure = response.context["figure"]
+    figure = drawn_figure(response, "compare")
     assert [trace["name"] for trace in figure["data"]][-1] == "Wakefield"
     assert 'id="compare-figure" type="application/json"' in html
     assert 'data-figure="compare-figure" role="img" aria-label="Line chart of agency' in html
@@ -454,7 +336,7 @@ def test_an_authority_name_is_drawn_as_written_not_read_as_markup(client, place)
     response = compare_page(
         client, authority=[place.gss_code, odd.gss_code], indicator="agency_sw_pct"
     )
-    figure = response.context["figure"]
+    figure = drawn_figure(response, "compare")
     escaped = "Vale &lt;i&gt;&amp; Dale&lt;/i&gt;"
     assert escaped in [trace["name"] for trace in figure["data"]]
     assert escaped in [note["text"] for note in figure["layout"]["annotations"]]
@@ -503,7 +385,7 @@ def test_permalink_round_trip(client, place):
 def test_adding_and_removing_works_without_javascript_and_lands_on_a_clean_permalink(client, place):
     url = reverse("reports:compare")
     added = client.get(url, {"authority": "E08000036", "add": "Barnsley", "indicator": ""})
-    barnsley = comparisons.match_authorities("Barnsley")[0].gss_code
+    barnsley = match_authorities("Barnsley")[0].gss_code
     assert added.status_code == 302
     assert added["Location"] == f"{url}?authority=E08000036&authority={barnsley}"
 
@@ -570,7 +452,7 @@ def test_aligned_page_lists_left_out_authorities_with_reasons(client, place):
     assert "Not on the chart" in html
     assert html.count("No Inadequate judgement recorded") == 3
     assert "Years since first Inadequate judgement" in html
-    assert response.context["figure"]["layout"]["xaxis"]["title"]["text"] == (
+    assert drawn_figure(response, "compare")["layout"]["xaxis"]["title"]["text"] == (
         "Years since first Inadequate judgement"
     )
     assert [c.text for c in response.context["table"].rows[0]] == [
@@ -726,6 +608,18 @@ def test_changing_a_chart_setting_does_not_retry_a_failed_add(client, place):
     assert redrawn.context["state"].authorities == [place.gss_code]
 
 
+def test_an_unknown_indicator_or_time_axis_draws_the_default(client, place):
+    response = compare_page(
+        client, authority=place.gss_code, indicator="no_such_indicator", align="grade:excellent"
+    )
+    assert response.context["indicator"].code == "agency_sw_pct"
+    assert response.context["state"].align == "none"
+    html = response.content.decode()
+    assert '<option value="agency_sw_pct" selected>' in html
+    assert '<option value="none" selected>Calendar time</option>' in html
+    assert "There is a problem" not in html
+
+
 def test_every_control_has_a_label(client, place):
     html = compare_page(client, authority=place.gss_code).content.decode()
     for control in ("compare-add", "compare-group", "compare-indicator", "compare-align"):
@@ -745,7 +639,7 @@ def grid_page(client, authority, **params):
 def test_neighbours_grid_one_panel_each_shared_axes_table_and_csv(client, place):
     response = grid_page(client, place, indicator="agency_sw_pct")
     html = response.content.decode()
-    figure = response.context["figure"]
+    figure = drawn_figure(response, "grid")
     titles = [a["text"] for a in figure["layout"]["annotations"]]
     assert titles == ["Wakefield", "Barnsley", "Calderdale", "Doncaster"]
     assert figure["layout"]["annotations"][0]["font"]["weight"] == "bold"

@@ -4,8 +4,9 @@ import pandas as pd
 import plotly.graph_objects as go
 import pytest
 
-from reports import charts
-from reports.selectors import POINT_COLUMNS
+from reports.authority.trajectory import POINT_COLUMNS
+from reports.charts import style
+from reports.charts import trajectory as charts
 
 
 def point(series, role, label, end, value, symbol="", kind="reporting_year", note=""):
@@ -254,7 +255,7 @@ def test_the_figure_built_without_step_by_step_validation_is_valid_plotly(wakefi
     milestones = pd.DataFrame([{"due_date": datetime.date(2026, 3, 31), "value": 12.0, "note": ""}])
     figure = build(wakefield_agency, inspections=inspections, events=events, milestones=milestones)
     go.Figure(figure.to_dict())  # raises if any property is invalid
-    go.Figure(charts.empty_figure("Nothing").to_dict())
+    go.Figure(style.empty_figure("Nothing").to_dict())
 
 
 def test_monthly_counts_have_their_own_axis_beside_yearly_ones():

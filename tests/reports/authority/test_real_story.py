@@ -7,6 +7,7 @@ from authorities.importers.neighbours import import_neighbours
 from authorities.importers.ofsted import import_ofsted
 from indicators.importers.ees import import_ees
 from indicators.importers.evidence import import_evidence
+from tests.reports.figures import drawn_figure
 
 pytestmark = pytest.mark.django_db
 
@@ -34,7 +35,7 @@ def test_wakefield_assessments_fall_and_recover_with_inspections_on_the_chart(
     table = {row[0].text: row[1].text for row in response.context["table"].rows}
     assert (table["2016"], table["2018"], table["2021"]) == ("87.2%", "51.3%", "89.8%")
     assert "fell from 87.2% in 2016 to 51.3% in 2018, then rose" in html
-    annotations = [a["text"] for a in response.context["figure"]["layout"]["annotations"]]
+    annotations = [a["text"] for a in drawn_figure(response, "trajectory")["layout"]["annotations"]]
     assert "Ofsted: Inadequate" in annotations and "Ofsted: Good" in annotations
     inspections = {
         (i.start_date.year, i.start_date.month, i.overall_grade)

@@ -1,5 +1,5 @@
 """One style for every chart: colours, line dashes and markers (so colour is never the only
-signal), fonts and hover templates."""
+signal), fonts, hover templates and the explicit empty state."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import html
 
 import plotly.graph_objects as go
 
-from indicators.models import Unit
+from .numbers import PERCENT
 
 FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, Arial, sans-serif"
 TEXT = "#0b0c0c"
@@ -41,13 +41,12 @@ def plain(text: str) -> str:
 
 
 def axis_suffix(unit: str) -> str:
-    return "%" if unit == Unit.PERCENT else ""
+    return "%" if unit == PERCENT else ""
 
 
 def value_format(unit: str, decimals: int) -> str:
     """A d3 format for hover text that matches how the page writes the figure."""
-    suffix = "%" if unit == Unit.PERCENT else ""
-    return f"%{{y:,.{decimals}f}}{suffix}"
+    return f"%{{y:,.{decimals}f}}{axis_suffix(unit)}"
 
 
 def base_layout(title: str, unit: str) -> dict:
@@ -78,3 +77,22 @@ def build_figure(traces: list[dict], layout: dict) -> go.Figure:
     it is added costs more than the rest of the page; the tests validate the builders' output
     once instead (``go.Figure(figure.to_dict())``)."""
     return go.Figure(data=traces, layout=layout, _validate=False)
+
+
+def empty_figure(message: str) -> go.Figure:
+    """The explicit empty state: a blank chart that says why it is blank."""
+    layout = base_layout("", "")
+    layout["xaxis"] = {"visible": False}
+    layout["yaxis"] = {"visible": False}
+    layout["annotations"] = [
+        {
+            "text": message,
+            "xref": "paper",
+            "yref": "paper",
+            "x": 0.5,
+            "y": 0.5,
+            "showarrow": False,
+            "font": {"size": 16},
+        }
+    ]
+    return build_figure([], layout)

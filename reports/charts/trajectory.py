@@ -1,37 +1,19 @@
-"""Pure chart builders: DataFrames in, a plotly Figure (or words) out. No ORM, no request."""
+"""The trajectory chart: an authority's series with its comparators, inspections, events and
+milestones. DataFrames in, a plotly figure (or words, or the table frame) out."""
 
 from __future__ import annotations
 
 import pandas as pd
 import plotly.graph_objects as go
 
-from indicators.models import PeriodKind, Unit
+from indicators.validation import in_sentence as lower_first
 
-from . import chart_style as style
-from .formatting import format_value, lower_first
-
-
-def empty_figure(message: str) -> go.Figure:
-    """The explicit empty state: a blank chart that says why it is blank."""
-    layout = style.base_layout("", "")
-    layout["xaxis"] = {"visible": False}
-    layout["yaxis"] = {"visible": False}
-    layout["annotations"] = [
-        {
-            "text": message,
-            "xref": "paper",
-            "yref": "paper",
-            "x": 0.5,
-            "y": 0.5,
-            "showarrow": False,
-            "font": {"size": 16},
-        }
-    ]
-    return style.build_figure([], layout)
+from . import style
+from .numbers import COUNT, MONTH, format_figure, moved
 
 
 def _style_for(role: str, period_kind: str) -> dict:
-    if role == "authority" and period_kind == PeriodKind.MONTH:
+    if role == "authority" and period_kind == MONTH:
         return style.SERIES_STYLE["authority_monthly"]
     return style.SERIES_STYLE[role]
 
@@ -67,10 +49,10 @@ def monthly_on_own_axis(points: pd.DataFrame, unit: str) -> bool:
     """Whether the monthly figures are drawn against an axis of their own: a count over a year
     is about twelve times a month's, so on one axis the monthly line would lie along the bottom.
     """
-    if unit != Unit.COUNT or points.empty:
+    if unit != COUNT or points.empty:
         return False
     kinds = set(points.loc[points["value"].notna(), "period_kind"])
-    return PeriodKind.MONTH in kinds and len(kinds) > 1
+    return MONTH in kinds and len(kinds) > 1
 
 
 def _between(dates: pd.Series, start: pd.Timestamp, end: pd.Timestamp) -> pd.Series:
@@ -101,7 +83,7 @@ def trajectory_figure(
     """A line per series (authority annual and monthly, neighbours, region, England), report
     evidence as points, inspections and events as dated markers, milestones as a planned line."""
     if points.empty or points["value"].isna().all():
-        return empty_figure("No figures for this indicator in the period chosen")
+        return style.empty_figure("No figures for this indicator in the period chosen")
     layout = style.base_layout(title, unit)
     hover_value = style.value_format(unit, decimals)
     traces: list[dict] = []
@@ -140,7 +122,7 @@ def trajectory_figure(
         traces.append(
             {
                 "type": "scatter",
-                "yaxis": "y2" if split and series[0]["period_kind"] == PeriodKind.MONTH else "y",
+                "yaxis": "y2" if split and series[0]["period_kind"] == MONTH else "y",
                 "x": [pd.Timestamp(r["period_end"]).strftime("%Y-%m-%d") for r in series],
                 "y": [None if pd.isna(r["value"]) else float(r["value"]) for r in series],
                 "name": style.plain(name),
@@ -263,14 +245,6 @@ def _extreme_turn(values: list[float]) -> int | None:
     return best
 
 
-def _moved(from_value: float, to_value: float) -> str:
-    if to_value > from_value:
-        return "rose"
-    if to_value < from_value:
-        return "fell"
-    return "stayed"
-
-
 def describe_trajectory(
     points: pd.DataFrame,
     *,
@@ -285,14 +259,14 @@ def describe_trajectory(
         return f"No figures for {lower_first(indicator_name)} in {area_name} in the period chosen."
 
     def written(value: float) -> str:
-        return format_value(value, unit, decimals)
+        return format_figure(value, unit, decimals)
 
     def newest(rows: list[dict]) -> dict:
         return max(rows, key=lambda r: pd.Timestamp(r["period_end"]))
 
     own = [r for r in records if r["role"] == "authority"] or records
     # Describe the authority's principal series: annual if it has one, else monthly.
-    annual = [r for r in own if r["period_kind"] != PeriodKind.MONTH]
+    annual = [r for r in own if r["period_kind"] != MONTH]
     main = annual or own
     main = sorted(
         (r for r in main if r["series"] == main[0]["series"]),
@@ -309,7 +283,7 @@ def describe_trajectory(
     else:
         turn = _extreme_turn(values)
         if turn is None:
-            verb = _moved(values[0], values[-1])
+            verb = moved(values[0], values[-1])
             if verb == "stayed":
                 sentence += f"stayed at {written(values[0])} from {first_label} to {last_label}"
             else:
@@ -319,9 +293,9 @@ def describe_trajectory(
                 )
         else:
             sentence += (
-                f"{_moved(values[0], values[turn])} from {written(values[0])} in {first_label} "
+                f"{moved(values[0], values[turn])} from {written(values[0])} in {first_label} "
                 f"to {written(values[turn])} in {labels[turn]}, then "
-                f"{_moved(values[turn], values[-1])} to {written(values[-1])} in {last_label}"
+                f"{moved(values[turn], values[-1])} to {written(values[-1])} in {last_label}"
             )
     extras = []
     for role in ("england", "region", "neighbours"):
@@ -331,7 +305,7 @@ def describe_trajectory(
             extras.append(
                 f"{latest['series']} {written(latest['value'])} in {latest['period_label']}"
             )
-    monthly = [r for r in own if r["period_kind"] == PeriodKind.MONTH]
+    monthly = [r for r in own if r["period_kind"] == MONTH]
     if annual and monthly:
         latest = newest(monthly)
         extras.append(
