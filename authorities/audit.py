@@ -23,7 +23,7 @@ from django.http import HttpRequest
 from .models import AuditAction, AuditEntry, Authority
 
 if TYPE_CHECKING:
-    from indicators.importing import ImportFailed
+    from authorities.toolkit.importing import ImportFailed
 
 logger = logging.getLogger("trajectory.audit")
 

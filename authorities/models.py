@@ -9,8 +9,9 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Exists, Q
 
-ENGLAND_CODE = "E92000001"
-ENGLAND_NAME = "England"
+from authorities.toolkit.gss import COUNTY, LONDON_BOROUGH, METROPOLITAN, UNITARY
+from authorities.toolkit.gss import ENGLAND_CODE as ENGLAND_CODE  # re-exported for area queries
+from authorities.toolkit.gss import ENGLAND_NAME as ENGLAND_NAME
 
 
 class AuthorityKind(models.TextChoices):
@@ -23,10 +24,10 @@ class AuthorityKind(models.TextChoices):
 
 # Children's services are run by upper-tier authorities; the GSS prefix says which kind.
 KIND_BY_GSS_PREFIX = {
-    "E06": AuthorityKind.UNITARY,
-    "E08": AuthorityKind.METROPOLITAN,
-    "E09": AuthorityKind.LONDON_BOROUGH,
-    "E10": AuthorityKind.COUNTY,
+    UNITARY: AuthorityKind.UNITARY,
+    METROPOLITAN: AuthorityKind.METROPOLITAN,
+    LONDON_BOROUGH: AuthorityKind.LONDON_BOROUGH,
+    COUNTY: AuthorityKind.COUNTY,
 }
 
 

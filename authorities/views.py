@@ -18,7 +18,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from reports.rendering import GovukFormMixin
+from authorities.toolkit.govuk import GovukFormMixin
 
 from .models import AuditAction, AuditEntry, Membership, Role
 

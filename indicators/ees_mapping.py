@@ -116,8 +116,6 @@ SKIPPED_GEOGRAPHIC_LEVELS = frozenset(
 
 # --- areas --------------------------------------------------------------------------------------
 
-ENGLAND_CODE = "E92000001"
-ENGLAND_NAME = "England"
 
 ENGLISH_REGIONS: dict[str, str] = {
     "E12000001": "North East",
@@ -138,11 +136,6 @@ SUB_REGIONS: dict[str, tuple[str, str]] = {
     "E13000002": ("Outer London", "E12000007"),
 }
 
-# Children's services are run by upper-tier authorities (unitary, metropolitan, London borough,
-# county): a local authority row must carry one of these GSS codes.
-AUTHORITY_CODE = re.compile(r"^E(06|08|09|10)\d{6}$")
-GSS_CODE = re.compile(r"^[EKNSW]\d{8}$")
-DFE_CODE = re.compile(r"^\d{3}$")
 # A joint return names every authority in each of the three columns, separated by " / ".
 JOINT_SEPARATOR = "/"
 

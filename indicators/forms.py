@@ -11,7 +11,7 @@ from typing import Any
 from django import forms
 from django.utils import timezone
 
-from reports.rendering import GovukFormMixin
+from authorities.toolkit.govuk import GovukFormMixin
 
 from . import validation
 from .models import Indicator, ReturnValue, ValueChange

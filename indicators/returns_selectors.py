@@ -13,6 +13,7 @@ from django.db.models import OuterRef, QuerySet, Subquery
 from django.http import Http404
 
 from authorities.models import Action, Authority
+from authorities.toolkit.months import add_months as add_months  # views and services use it here
 
 from . import validation
 from .models import (
@@ -35,11 +36,6 @@ TRACKER_MONTHS = 12
 
 
 # --- months ----------------------------------------------------------------------------------
-
-
-def add_months(month: datetime.date, count: int) -> datetime.date:
-    index = month.year * 12 + month.month - 1 + count
-    return datetime.date(index // 12, index % 12 + 1, 1)
 
 
 def month_slug(month: datetime.date) -> str:

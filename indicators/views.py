@@ -23,6 +23,7 @@ from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import HttpResponseClientRedirect
 
 from authorities.models import Action, Authority, actions_for, national_actions
+from authorities.toolkit.importing import ImportFailed
 
 from . import returns_selectors as selectors
 from . import services, uploads
@@ -34,7 +35,6 @@ from .forms import (
     UploadForm,
     rebase,
 )
-from .importing import ImportFailed
 from .models import Indicator, MonthlyReturn, ReturnStatus
 
 FIRST_MONTH = datetime.date(2000, 1, 1)

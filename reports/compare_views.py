@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import csv
 import json
-import re
 from dataclasses import dataclass, field, replace
 from typing import Any
 from urllib.parse import urlencode
@@ -22,7 +21,8 @@ from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
 
 from authorities.models import AuthorityKind, Grade
-from indicators.csv_safety import safe_row
+from authorities.toolkit.csv_safety import safe_row
+from authorities.toolkit.gss import is_gss_code
 from indicators.models import Indicator, Source
 
 from . import compare_charts, comparisons, presenters, selectors
@@ -35,7 +35,6 @@ ACTIONS = ("add", "add_group", "choose", "remove")
 # The chart settings redraw the chart as they change. The form they belong to also carries the
 # "add" boxes, which were not submitted then: a failed name left there must not fail again.
 SETTING_CONTROLS = frozenset({"compare-indicator", "compare-align", "compare-focus"})
-CODE = re.compile(r"^[A-Z]\d{8}$")
 
 
 def _htmx(request: HttpRequest) -> bool:
@@ -150,7 +149,7 @@ def _apply_actions(
             groups = [g for g in groups if g != value]
     for code in query.getlist("choose"):
         code = code.strip().upper()
-        if CODE.match(code) and code not in authorities:
+        if is_gss_code(code) and code not in authorities:
             authorities.append(code)
     pressed = "remove" in query or "choose" in query
     text = "" if pressed else query.get("add", "").strip()[:100]

@@ -12,7 +12,6 @@ are not shown here until they can be approved.
 from __future__ import annotations
 
 import datetime
-import re
 import statistics as stdlib_statistics
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
@@ -38,6 +37,7 @@ from authorities.models import (
     StatisticalNeighbour,
     kind_for_gss_code,
 )
+from authorities.toolkit.gss import CODE_IN_BRACKETS, is_gss_code
 from indicators.models import AreaLevel, Indicator, Observation, PeriodKind, Polarity, Source
 
 from . import statistics
@@ -50,8 +50,6 @@ MAX_AUTHORITIES = 12
 PUBLIC_SOURCES = (Source.OFFICIAL, Source.DEMO, Source.REPORT)
 COMPARED_SOURCES = (Source.OFFICIAL, Source.DEMO)
 
-GSS_CODE = re.compile(r"^[ENSW]\d{8}$")
-CODE_IN_BRACKETS = re.compile(r"\(([ENSW]\d{8})\)\s*$", re.IGNORECASE)
 
 ANNUAL, MONTHLY, REPORT = "annual", "monthly", "report"
 
@@ -87,7 +85,7 @@ def parse_group(text: str) -> tuple[str, str] | None:
     kind, _, value = text.strip().partition(":")
     kind = kind.lower()
     value = value.strip()
-    if kind in (NEIGHBOURS, REGION) and GSS_CODE.match(value.upper()):
+    if kind in (NEIGHBOURS, REGION) and is_gss_code(value.upper()):
         return kind, value.upper()
     if kind == INADEQUATE and value.isdigit() and len(value) == 4:
         return kind, value

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from authorities.toolkit.text import lower_first
 from indicators.models import Symbol, Unit
-from indicators.validation import in_sentence as lower_first  # one rule for pages and forms
 
 __all__ = ["SYMBOL_WORDS", "format_change", "format_number", "format_value", "lower_first"]
 

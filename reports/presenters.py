@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from indicators.csv_safety import safe_row
+from authorities.toolkit.csv_safety import safe_row
 from indicators.models import Indicator
 
 from .formatting import SYMBOL_WORDS, format_value

@@ -19,8 +19,8 @@ from django.views.decorators.http import require_GET, require_http_methods
 from django.views.decorators.vary import vary_on_headers
 
 from authorities.models import Action, Authority, actions_for
+from authorities.toolkit.csv_safety import safe_row
 from indicators import services
-from indicators.csv_safety import safe_row
 from indicators.models import Indicator, Milestone, Source
 
 from . import charts, presenters, selectors, statistics

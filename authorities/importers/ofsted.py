@@ -54,15 +54,6 @@ from typing import Any
 import python_calamine
 from django.db import transaction
 
-from authorities.importers import (
-    DFE_CODE,
-    GSS_CODE,
-    AuthorityIndex,
-    cell_date,
-    cell_text,
-    is_authority_gss_code,
-    normalise_header,
-)
 from authorities.models import (
     GRADE_ORDER,
     Authority,
@@ -72,7 +63,16 @@ from authorities.models import (
     InspectionKind,
     Region,
 )
-from indicators.importing import ImportFailed, ImportReport, RowError
+from authorities.toolkit.gss import is_authority_code, is_dfe_code, is_english_code
+from authorities.toolkit.importing import (
+    AuthorityIndex,
+    ImportFailed,
+    ImportReport,
+    RowError,
+    cell_date,
+    cell_text,
+    normalise_header,
+)
 
 # Two graded ILACS inspections of one authority published this close together are one inspection.
 SAME_INSPECTION_DAYS = 92
@@ -692,7 +692,7 @@ class _Resolver:
     def _find(self, item: ParsedInspection) -> Authority | tuple[str, str]:
         code, name = item.code, item.name
         if code:
-            if GSS_CODE.match(code):
+            if is_english_code(code):
                 if code in self.index.by_gss:
                     return self.index.by_gss[code]
                 # A recoded authority (Barnsley E08000016 is E08000038 in later EES files).
@@ -706,7 +706,7 @@ class _Resolver:
                         f"{code} is not in the database and {name!r} matches several "
                         f"authorities ({codes})"
                     )
-                if not is_authority_gss_code(code):
+                if not is_authority_code(code):
                     return item.code_column, (
                         f"{code} is not the GSS code of an authority with children's services "
                         "(E06, E08, E09 or E10)"
@@ -719,7 +719,7 @@ class _Resolver:
                 self.index.add(authority)
                 self.created.append(authority)
                 return authority
-            if DFE_CODE.match(code):
+            if is_dfe_code(code):
                 if code in self.index.by_dfe:
                     return self.index.by_dfe[code]
                 return item.code_column, (

@@ -1,8 +1,9 @@
-"""What the importers share: reading CSV files and workbooks, finding authorities by code or name.
+"""What every importer shares: errors that say file, row and column, a report of what changed,
+reading CSV files and workbook cells, and finding authorities by code or name.
 
-Everything here reads; nothing writes. Problems are returned or raised as
-``indicators.importing.RowError`` / ``ImportFailed`` so that a command can report them all by
-file, row and column.
+Each importer validates every row first and raises ``ImportFailed`` with all the problems it
+found; only a file with no problems is written, inside one transaction. Everything here reads,
+except ``refresh_planner_statistics``, which tells the database about a bulk load.
 """
 
 from __future__ import annotations
@@ -12,21 +13,72 @@ import datetime
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from authorities.models import KIND_BY_GSS_PREFIX, Authority, DatePrecision
-from indicators.importing import ImportFailed, RowError
+from django.db import connection, models
 
-GSS_CODE = re.compile(r"^E\d{8}$")
-DFE_CODE = re.compile(r"^\d{3}$")
-# Children's services are run by upper-tier authorities only (data README).
-AUTHORITY_GSS_PREFIXES = tuple(KIND_BY_GSS_PREFIX)
+from authorities.models import Authority, DatePrecision
+
+# --- errors and reports ------------------------------------------------------------------------
 
 
-def is_authority_gss_code(code: str) -> bool:
-    return bool(GSS_CODE.match(code)) and code[:3] in AUTHORITY_GSS_PREFIXES
+@dataclass(frozen=True)
+class RowError:
+    file: str
+    row: int | None  # 1-based line number as a spreadsheet shows it (the header is row 1)
+    column: str | None
+    message: str
+
+    def __str__(self) -> str:
+        where = [self.file]
+        if self.row is not None:
+            where.append(f"row {self.row}")
+        if self.column:
+            where.append(f"column {self.column!r}")
+        return f"{', '.join(where)}: {self.message}"
+
+
+class ImportFailed(Exception):
+    """Raised when a file cannot be imported; nothing has been written."""
+
+    def __init__(self, errors: list[RowError]):
+        self.errors = errors
+        super().__init__("\n".join(str(error) for error in errors[:50]))
+
+    def summary(self, limit: int = 50) -> str:
+        lines = [str(error) for error in self.errors[:limit]]
+        if len(self.errors) > limit:
+            lines.append(f"... and {len(self.errors) - limit} more problems")
+        return "\n".join(lines)
+
+
+@dataclass
+class ImportReport:
+    file: str
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    notes: list[str] = field(default_factory=list)
+
+    def __str__(self) -> str:
+        text = (
+            f"{self.file}: {self.created} created, {self.updated} updated, "
+            f"{self.unchanged} unchanged"
+        )
+        return "\n".join([text, *(f"  {note}" for note in self.notes)])
+
+
+def refresh_planner_statistics(model: type[models.Model]) -> None:
+    """Tell the database what a bulk load of ``model`` changed, so its planner picks the right
+    indexes.
+
+    Without it PostgreSQL plans the first queries after a large load from empty-table estimates.
+    """
+    table = connection.ops.quote_name(model._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(f"ANALYZE {table}")
 
 
 # --- names -------------------------------------------------------------------------------------

@@ -59,7 +59,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
 ]
 
-FORM_RENDERER = "reports.rendering.GovukFormRenderer"
+FORM_RENDERER = "authorities.toolkit.govuk.GovukFormRenderer"
 
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"

@@ -40,9 +40,11 @@ from django.db import transaction
 from django.utils import timezone
 
 from authorities.models import Authority, Region
+from authorities.toolkit.months import month_last
+from authorities.toolkit.gss import ENGLAND_CODE, is_authority_code, is_dfe_code, is_gss_code
+from authorities.toolkit.importing import ImportFailed, ImportReport, RowError
 from indicators import ees_mapping as mapping
 from indicators.catalogue import sync_catalogue
-from indicators.importing import ImportFailed, ImportReport, RowError
 from indicators.models import (
     AreaLevel,
     Frequency,
@@ -183,11 +185,6 @@ def parse_time(time_period: str, identifier: str) -> tuple[Time | None, str, str
     return Time(time_period, identifier, str(kind)), "", ""
 
 
-def _last_day(year: int, month: int) -> datetime.date:
-    following = datetime.date(year + month // 12, month % 12 + 1, 1)
-    return following - datetime.timedelta(days=1)
-
-
 def _period(time: Time, year_end: tuple[int, int]) -> Period:
     first = int(time.period[:4])
     span = f"{first}-{time.period[4:]}" if len(time.period) == 6 else time.period
@@ -197,7 +194,7 @@ def _period(time: Time, year_end: tuple[int, int]) -> Period:
         return Period(
             kind,
             datetime.date(first, month, 1),
-            _last_day(first, month),
+            month_last(first * 12 + month - 1),
             f"{time.identifier} {first}",
         )
     if kind == PeriodKind.CALENDAR_YEAR:
@@ -540,17 +537,17 @@ class _FileReader:
             )
             return []
         country = self._get(fields, "country_code")
-        if not mapping.GSS_CODE.fullmatch(country):
+        if not is_gss_code(country):
             parsed.error(row, "country_code", f"malformed GSS code {country!r}")
-        elif country != mapping.ENGLAND_CODE:
+        elif country != ENGLAND_CODE:
             parsed.error(
                 row,
                 "country_code",
-                f"unknown country code {country!r}: only England ({mapping.ENGLAND_CODE}) is "
+                f"unknown country code {country!r}: only England ({ENGLAND_CODE}) is "
                 "supported",
             )
         if level == AreaLevel.NATIONAL:
-            return [Area(level, mapping.ENGLAND_CODE)]
+            return [Area(level, ENGLAND_CODE)]
         region = self._region(row, fields, required=level == AreaLevel.REGIONAL)
         if level == AreaLevel.REGIONAL:
             return [Area(level, region)] if region else []
@@ -568,7 +565,7 @@ class _FileReader:
             if required:
                 parsed.error(row, "region_code", "a regional row needs a region code")
             return ""
-        if not mapping.GSS_CODE.fullmatch(code):
+        if not is_gss_code(code):
             parsed.error(row, "region_code", f"malformed GSS code {code!r}")
             return ""
         if code not in mapping.ENGLISH_REGIONS and code not in mapping.SUB_REGIONS:
@@ -608,10 +605,10 @@ class _FileReader:
         )
         ok = True
         for code in codes:
-            if mapping.AUTHORITY_CODE.fullmatch(code):
+            if is_authority_code(code):
                 continue
             ok = False
-            if mapping.GSS_CODE.fullmatch(code):
+            if is_gss_code(code):
                 message = (
                     f"{code!r} is not the code of an authority that runs children's services "
                     "(E06, E08, E09 or E10)"
@@ -619,7 +616,7 @@ class _FileReader:
             else:
                 message = f"malformed GSS code {code!r}"
             parsed.error(row, "new_la_code", message)
-        if raw_dfe and any(not mapping.DFE_CODE.fullmatch(code) for code in dfe_codes):
+        if raw_dfe and any(not is_dfe_code(code) for code in dfe_codes):
             ok = False
             parsed.error(row, "old_la_code", f"malformed DfE code {raw_dfe!r} (3 digits)")
         if not raw_names or any(not name for name in names):

@@ -41,15 +41,16 @@ from pathlib import Path
 
 from django.db import transaction
 
-from authorities.importers import (
-    GSS_CODE,
+from authorities.models import Authority, DatePrecision, Event, EventCategory
+from authorities.toolkit.gss import is_authority_code, is_english_code
+from authorities.toolkit.importing import (
     CsvTable,
-    is_authority_gss_code,
+    ImportFailed,
+    ImportReport,
+    RowError,
     parse_iso_date,
     read_csv,
 )
-from authorities.models import Authority, DatePrecision, Event, EventCategory
-from indicators.importing import ImportFailed, ImportReport, RowError
 from indicators.models import (
     AreaLevel,
     Document,
@@ -256,7 +257,7 @@ def _parse_documents(table: CsvTable, parsed: ParsedReports) -> None:
         if not values["title"]:
             errors.append(RowError(table.file, number, "title", "no title"))
         gss_code = values["gss_code"]
-        if gss_code and not is_authority_gss_code(gss_code):
+        if gss_code and not is_authority_code(gss_code):
             errors.append(_gss_error(table.file, number, gss_code))
         published, precision = None, ""
         if values["published"]:
@@ -303,7 +304,7 @@ def _parse_evidence(table: CsvTable, parsed: ParsedReports) -> None:
             message = f"{values['document']!r} is not in {DOCUMENTS}"
             errors.append(RowError(table.file, number, "document", message))
         gss_code = values["gss_code"]
-        if gss_code and not is_authority_gss_code(gss_code):
+        if gss_code and not is_authority_code(gss_code):
             errors.append(_gss_error(table.file, number, gss_code))
         elif not gss_code and document is not None and not document.gss_code:
             message = "no GSS code, and its document names no authority either"
@@ -369,9 +370,9 @@ def _parse_events(table: CsvTable, parsed: ParsedReports) -> None:
     for number, values in table.rows:
         errors: list[RowError] = []
         gss_code = values["gss_code"]
-        if not GSS_CODE.match(gss_code):
+        if not is_english_code(gss_code):
             errors.append(_gss_error(table.file, number, gss_code))
-        elif not is_authority_gss_code(gss_code):
+        elif not is_authority_code(gss_code):
             not_authorities.append(number)  # England-wide context
             continue
         if not values["date"]:

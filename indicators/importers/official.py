@@ -14,8 +14,8 @@ from django.db import transaction
 
 from authorities.importers.neighbours import import_neighbours
 from authorities.importers.ofsted import import_ofsted
+from authorities.toolkit.importing import ImportFailed, RowError
 
-from ..importing import ImportFailed, RowError
 from .ees import import_ees
 from .evidence import import_evidence
 

@@ -17,7 +17,7 @@ from authorities.importers.ofsted import (
     write_inspections,
 )
 from authorities.models import Authority, Framework, Grade, Inspection, InspectionKind
-from indicators.importing import ImportFailed
+from authorities.toolkit.importing import ImportFailed
 from tests.conftest import SHARED_DATA, _require
 from tests.factories import AuthorityFactory, InspectionFactory
 

@@ -15,8 +15,8 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from authorities.models import Authority, Region
+from authorities.toolkit.importing import ImportFailed
 from indicators.importers.ees import import_ees, parse_cell, parse_time
-from indicators.importing import ImportFailed
 from indicators.models import Indicator, Observation, Source
 
 pytestmark = pytest.mark.django_db

@@ -20,8 +20,8 @@ from authorities.models import (
     Membership,
     Role,
 )
+from authorities.toolkit.importing import ImportFailed
 from indicators import services
-from indicators.importing import ImportFailed
 from indicators.models import MonthlyReturn, ReturnStatus
 from tests.factories import AuthorityFactory
 from tests.returns.conftest import COMPLETE, MONTH
@@ -240,7 +240,7 @@ def test_neighbour_and_evidence_imports_are_recorded(tmp_path):
 
 
 def test_record_import_names_the_problem(tmp_path):
-    from indicators.importing import RowError
+    from authorities.toolkit.importing import RowError
 
     failure = ImportFailed([RowError("f.csv", 3, "value", "bad")])
     entry = audit.record_import("import_x", ["f.csv"], failure=failure)

@@ -14,8 +14,8 @@ from hypothesis import strategies as st
 from openpyxl import load_workbook
 
 from authorities.models import Membership, Role
+from authorities.toolkit.csv_safety import FORMULA_STARTS, PLAIN_NUMBER, restore, safe_cell
 from indicators import services
-from indicators.csv_safety import FORMULA_STARTS, PLAIN_NUMBER, restore, safe_cell
 from indicators.models import AreaLevel, PeriodKind, Source
 from tests.factories import (
     AuthorityFactory,

@@ -23,10 +23,10 @@ from hypothesis import strategies as st
 
 from authorities.importers.neighbours import import_neighbours
 from authorities.models import Authority, Event, Region, StatisticalNeighbour
+from authorities.toolkit.importing import ImportFailed
 from indicators import returns_selectors, validation
 from indicators.importers.ees import import_ees
 from indicators.importers.evidence import DEFAULT_DIRECTORY, import_evidence
-from indicators.importing import ImportFailed
 from indicators.models import (
     Document,
     Evidence,

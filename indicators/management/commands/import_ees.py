@@ -7,8 +7,8 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from authorities import audit
+from authorities.toolkit.importing import ImportFailed
 from indicators.importers.ees import import_ees
-from indicators.importing import ImportFailed
 
 
 class Command(BaseCommand):

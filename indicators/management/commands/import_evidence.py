@@ -5,8 +5,8 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from authorities import audit
+from authorities.toolkit.importing import ImportFailed
 from indicators.importers.evidence import DEFAULT_DIRECTORY, import_evidence
-from indicators.importing import ImportFailed
 
 
 class Command(BaseCommand):
