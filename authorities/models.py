@@ -9,6 +9,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Exists, Q
 
+from authorities.toolkit.append_only import AppendOnly, AppendOnlyQuerySet
 from authorities.toolkit.gss import COUNTY, LONDON_BOROUGH, METROPOLITAN, UNITARY
 from authorities.toolkit.gss import ENGLAND_CODE as ENGLAND_CODE  # re-exported for area queries
 from authorities.toolkit.gss import ENGLAND_NAME as ENGLAND_NAME
@@ -442,17 +443,7 @@ class AuditAction(models.TextChoices):
     IMPORT_FAILED = "import_failed", "Import refused"
 
 
-class AuditLogIsAppendOnly(Exception):
-    """An audit entry cannot be changed or removed once written."""
-
-
-class AuditEntryQuerySet(models.QuerySet["AuditEntry"]):
-    def update(self, **kwargs: Any) -> int:
-        raise AuditLogIsAppendOnly("Audit entries cannot be changed")
-
-    def delete(self) -> tuple[int, dict[str, int]]:
-        raise AuditLogIsAppendOnly("Audit entries cannot be removed")
-
+class AuditEntryQuerySet(AppendOnlyQuerySet["AuditEntry"]):
     def for_user(self, user: Any) -> AuditEntryQuerySet:
         """What ``user`` may read: everything for a superuser or national administrator; the
         entries about their own authorities for an administrator of one; nothing otherwise."""
@@ -466,7 +457,7 @@ class AuditEntryQuerySet(models.QuerySet["AuditEntry"]):
         return self.filter(authority__in=admin.values("authority"))
 
 
-class AuditEntry(models.Model):
+class AuditEntry(AppendOnly):
     """One security-relevant action: a sign-in, a role given, a return approved, a file
     imported. Written through ``authorities.audit.record``; never changed or removed."""
 
@@ -499,11 +490,3 @@ class AuditEntry(models.Model):
     def __str__(self) -> str:
         who = self.username or "system"
         return f"{self.at:%Y-%m-%d %H:%M:%S} {who}: {self.get_action_display()}"
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if not self._state.adding:
-            raise AuditLogIsAppendOnly("Audit entries cannot be changed")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
-        raise AuditLogIsAppendOnly("Audit entries cannot be removed")

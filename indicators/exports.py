@@ -25,14 +25,8 @@ from authorities.toolkit.csv_safety import safe_cell
 from authorities.toolkit.gss import is_gss_code
 from indicators import ees_mapping as mapping
 from indicators.importers.ees import ees_time
-from indicators.models import AreaLevel, Indicator, Observation, Source
+from indicators.models import SOURCE_PRIORITY, AreaLevel, Indicator, Observation, Source
 
-SOURCE_PRIORITY = {
-    Source.OFFICIAL.value: 0,
-    Source.MONTHLY_RETURN.value: 1,
-    Source.REPORT.value: 2,
-    Source.DEMO.value: 3,
-}
 LEVEL_ORDER = {
     AreaLevel.NATIONAL.value: 0,
     AreaLevel.REGIONAL.value: 1,

@@ -10,6 +10,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from authorities.models import Authority, DatePrecision
+from authorities.toolkit.append_only import AppendOnly
 
 
 class Unit(models.TextChoices):
@@ -98,6 +99,25 @@ class Source(models.TextChoices):
     MONTHLY_RETURN = "monthly_return", "Monthly return"
     REPORT = "report", "Report evidence"
     DEMO = "demo", "Simulated demo data"
+
+
+# Which sources go where, defined once.
+# When two sources give a figure for the same period, the more authoritative is shown first.
+SOURCE_PRIORITY: dict[str, int] = {
+    Source.OFFICIAL: 0,
+    Source.MONTHLY_RETURN: 1,
+    Source.REPORT: 2,
+    Source.DEMO: 3,
+}
+# Shown across authorities (compare, league, recovery): published sources only, report evidence
+# as a last resort and never beside published figures. Monthly returns are not shown there.
+PUBLIC_SOURCES = (Source.OFFICIAL, Source.DEMO, Source.REPORT)
+# Drawn across authorities as comparable series.
+COMPARED_SOURCES = (Source.OFFICIAL, Source.DEMO)
+# On an authority's own page, figures compared like with like, each with other areas' figures
+# from its own source. Report evidence is one authority's figure from one document; nothing
+# comparable is published beside it.
+COMPARED_LIKE_WITH_LIKE = frozenset({Source.OFFICIAL, Source.DEMO, Source.MONTHLY_RETURN})
 
 
 class Symbol(models.TextChoices):
@@ -412,21 +432,6 @@ class ReturnValue(models.Model):
 
     def __str__(self) -> str:
         return f"{self.monthly_return} {self.indicator.code}: {self.value}"
-
-
-class AppendOnly(models.Model):
-    """History rows are written once and never changed or deleted one by one."""
-
-    class Meta:
-        abstract = True
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if not self._state.adding:
-            raise ValueError(f"{type(self).__name__} rows are history: they cannot be changed")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args: Any, **kwargs: Any) -> Any:
-        raise ValueError(f"{type(self).__name__} rows are history: they cannot be deleted")
 
 
 class ChangeVia(models.TextChoices):

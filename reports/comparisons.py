@@ -38,17 +38,23 @@ from authorities.models import (
     kind_for_gss_code,
 )
 from authorities.toolkit.gss import CODE_IN_BRACKETS, is_gss_code
-from indicators.models import AreaLevel, Indicator, Observation, PeriodKind, Polarity, Source
+from indicators.models import (
+    COMPARED_SOURCES,
+    PUBLIC_SOURCES,
+    SOURCE_PRIORITY,
+    AreaLevel,
+    Indicator,
+    Observation,
+    PeriodKind,
+    Polarity,
+    Source,
+)
 
 from . import statistics
 from .formatting import lower_first
-from .selectors import SOURCE_PRIORITY, SOURCE_WORDS, judge_direction
+from .selectors import SOURCE_WORDS, judge_direction
 
 MAX_AUTHORITIES = 12
-
-# Sources that may be shown across authorities today, and those drawn as comparable series.
-PUBLIC_SOURCES = (Source.OFFICIAL, Source.DEMO, Source.REPORT)
-COMPARED_SOURCES = (Source.OFFICIAL, Source.DEMO)
 
 
 ANNUAL, MONTHLY, REPORT = "annual", "monthly", "report"

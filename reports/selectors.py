@@ -21,6 +21,8 @@ from authorities.models import (
     StatisticalNeighbour,
 )
 from indicators.models import (
+    COMPARED_LIKE_WITH_LIKE,
+    SOURCE_PRIORITY,
     AreaLevel,
     Indicator,
     Milestone,
@@ -32,18 +34,6 @@ from indicators.models import (
 )
 
 from . import statistics
-
-# When two sources give a figure for the same period, the headline shows the more authoritative.
-SOURCE_PRIORITY = {
-    Source.OFFICIAL: 0,
-    Source.MONTHLY_RETURN: 1,
-    Source.REPORT: 2,
-    Source.DEMO: 3,
-}
-
-# Figures compared like with like, each with other areas' figures from its own source. Report
-# evidence is one authority's figure from one document; nothing comparable is published beside it.
-COMPARED_LIKE_WITH_LIKE = frozenset({Source.OFFICIAL, Source.DEMO, Source.MONTHLY_RETURN})
 
 
 def comparator_source(source: str, authority: Authority) -> Source | None:

@@ -40,9 +40,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from authorities.models import Authority, Region
-from authorities.toolkit.months import month_last
 from authorities.toolkit.gss import ENGLAND_CODE, is_authority_code, is_dfe_code, is_gss_code
 from authorities.toolkit.importing import ImportFailed, ImportReport, RowError
+from authorities.toolkit.months import month_last
 from indicators import ees_mapping as mapping
 from indicators.catalogue import sync_catalogue
 from indicators.models import (
