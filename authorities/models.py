@@ -236,11 +236,6 @@ class Inspection(models.Model):
         kind = self.get_kind_display()
         return f"{self.authority} {self.framework} {kind} {self.start_date}: {grade}"
 
-    @property
-    def judgement_date(self):
-        """The date a judgement became public: publication if known, else the visit's end."""
-        return self.published_date or self.end_date or self.start_date
-
 
 class DatePrecision(models.TextChoices):
     DAY = "day", "Day"

@@ -131,9 +131,6 @@ class Symbol(models.TextChoices):
 
 
 class ObservationQuerySet(models.QuerySet["Observation"]):
-    def for_areas(self, codes: list[str]) -> ObservationQuerySet:
-        return self.filter(area_code__in=codes)
-
     def numeric(self) -> ObservationQuerySet:
         return self.filter(value__isnull=False)
 

@@ -36,7 +36,6 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "config.apps.ProjectStaticFilesConfig",  # django.contrib.staticfiles, without Sass sources
-    "django.contrib.humanize",
     "django.forms",
     "django_htmx",
     "authorities",

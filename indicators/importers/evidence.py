@@ -121,13 +121,6 @@ CATALOGUE_MAPPING: dict[str, tuple[str, str]] = {
     "care_leavers_suitable_accommodation_pct": ("care_leavers_accom_pct", "pct"),
 }
 
-PERIOD_KINDS = {
-    DatePrecision.DAY: PeriodKind.DAY,
-    DatePrecision.MONTH: PeriodKind.MONTH,
-    DatePrecision.QUARTER: PeriodKind.QUARTER,
-    DatePrecision.FINANCIAL_YEAR: PeriodKind.FINANCIAL_YEAR,
-    DatePrecision.YEAR: PeriodKind.CALENDAR_YEAR,
-}
 PRECISIONS = ", ".join(p.value for p in DatePrecision)
 DATE_LABEL_LENGTH = Event._meta.get_field("date_label").max_length or 100
 OBSERVATION_SECTION_LENGTH = Observation._meta.get_field("section").max_length or 200
