@@ -543,8 +543,7 @@ class _FileReader:
             parsed.error(
                 row,
                 "country_code",
-                f"unknown country code {country!r}: only England ({ENGLAND_CODE}) is "
-                "supported",
+                f"unknown country code {country!r}: only England ({ENGLAND_CODE}) is supported",
             )
         if level == AreaLevel.NATIONAL:
             return [Area(level, ENGLAND_CODE)]

@@ -9,13 +9,9 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from authorities.demo_users import create_demo_users
 from authorities.models import Authority
 from authorities.toolkit.importing import refresh_planner_statistics
-from indicators.demo import (
-    DEFAULT_AUTHORITIES,
-    DEFAULT_MONTHS,
-    DEFAULT_SEED,
-    fill_demo_return_values,
-    load_demo,
-)
+from indicators.demo.load import load_demo
+from indicators.demo.plan import DEFAULT_AUTHORITIES, DEFAULT_MONTHS, DEFAULT_SEED
+from indicators.demo.returns import fill_demo_return_values
 from indicators.models import Observation
 
 
