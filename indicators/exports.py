@@ -23,9 +23,9 @@ import pandas as pd
 from authorities.models import ENGLAND_CODE, ENGLAND_NAME, Authority, Region
 from authorities.toolkit.csv_safety import safe_cell
 from authorities.toolkit.gss import is_gss_code
-from indicators import ees_mapping as mapping
-from indicators.importers.ees import ees_time
 from indicators.models import SOURCE_PRIORITY, AreaLevel, Indicator, Observation, Source
+from indicators.official import ees_mapping as mapping
+from indicators.official.ees_read import ees_time
 
 LEVEL_ORDER = {
     AreaLevel.NATIONAL.value: 0,

@@ -189,7 +189,7 @@ def test_outcomes_workbook_creates_missing_authorities_history_workbook_cannot(r
 
 
 def test_after_the_real_import_ees_nothing_is_created(real, official_dir):
-    ees = pytest.importorskip("indicators.importers.ees")
+    ees = pytest.importorskip("indicators.official.ees_write")
     ees.import_ees([official_dir / CSWW])
     authorities = Authority.objects.count()
 

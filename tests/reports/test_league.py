@@ -349,7 +349,7 @@ def test_the_page_without_any_figures(client):
 
 @pytest.mark.official_data
 def test_wakefield_in_the_2018_agency_league_from_the_published_file(official_dir):
-    from indicators.importers.ees import import_ees
+    from indicators.official.ees_write import import_ees
 
     path = official_dir / "csww_indicators_2017_to_2025.csv"
     import_ees([path])

@@ -6,7 +6,8 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from authorities import audit
 from authorities.toolkit.importing import ImportFailed
-from indicators.importers.evidence import DEFAULT_DIRECTORY, import_evidence
+from indicators.official.evidence_read import DEFAULT_DIRECTORY
+from indicators.official.evidence_write import import_evidence
 
 
 class Command(BaseCommand):

@@ -6,8 +6,8 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from authorities import audit
 from authorities.toolkit.importing import ImportFailed, refresh_planner_statistics
-from indicators.importers.official import import_official
 from indicators.models import Observation
+from indicators.official.folder import import_official
 
 
 class Command(BaseCommand):

@@ -16,8 +16,9 @@ from django.core.management import CommandError, call_command
 
 from authorities.models import Authority, Region
 from authorities.toolkit.importing import ImportFailed
-from indicators.importers.ees import import_ees, parse_cell, parse_time
 from indicators.models import Indicator, Observation, Source
+from indicators.official.ees_read import parse_cell, parse_time
+from indicators.official.ees_write import import_ees
 
 pytestmark = pytest.mark.django_db
 
