@@ -13,7 +13,7 @@ from pathlib import Path
 from django.db import transaction
 
 from authorities.importers.neighbours import import_neighbours
-from authorities.importers.ofsted import import_ofsted
+from authorities.importers.ofsted_write import import_ofsted
 from authorities.toolkit.importing import ImportFailed, RowError
 
 from .ees_write import import_ees

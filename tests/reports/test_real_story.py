@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from authorities.importers.neighbours import import_neighbours
-from authorities.importers.ofsted import import_ofsted
+from authorities.importers.ofsted_write import import_ofsted
 from indicators.official.ees_write import import_ees
 from indicators.official.evidence_write import import_evidence
 

@@ -10,12 +10,8 @@ import pandas as pd
 import pytest
 from django.core.management import CommandError, call_command
 
-from authorities.importers.ofsted import (
-    ParsedWorkbook,
-    import_ofsted,
-    parse_workbook,
-    write_inspections,
-)
+from authorities.importers.ofsted_read import ParsedWorkbook, parse_workbook
+from authorities.importers.ofsted_write import import_ofsted, write_inspections
 from authorities.models import Authority, Framework, Grade, Inspection, InspectionKind
 from authorities.toolkit.importing import ImportFailed
 from tests.conftest import SHARED_DATA, _require
