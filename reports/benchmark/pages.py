@@ -1,27 +1,26 @@
-"""The project's benchmark: server-side time, queries and size of the pages people use, on a
-national-scale dataset. Run with ``make bench`` (see README); nothing here runs in the tests'
-timing, so a slow machine never turns a test red."""
+"""The pages the benchmark times: server-side time per request (median and 95th percentile),
+queries and size, through Django's test client; and the size of the scripts a page loads."""
 
 from __future__ import annotations
 
 import datetime
 import gzip
-import json
 import statistics
 import time
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.db import connection, transaction
+from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from authorities.models import Authority, Region
-from indicators.models import Document, Evidence, Indicator, Milestone, Observation, Source
+from authorities.models import Authority
+from authorities.toolkit.months import last_complete_month
+from indicators.models import Indicator, Milestone
 
 
 @dataclass
@@ -46,25 +45,6 @@ class Measurement:
     queries: int
     bytes: int
     requests: int
-
-
-@dataclass
-class Timing:
-    name: str
-    seconds: float
-    note: str = ""
-
-
-def clear_official_data() -> None:
-    """Remove what import_official writes (official and report figures, evidence, and the real
-    authorities and regions with their inspections, events and neighbours), so the benchmark
-    times a first import. The benchmark runs in a database of its own; demo data stays."""
-    with transaction.atomic():
-        Observation.objects.filter(source__in=[Source.OFFICIAL, Source.REPORT]).delete()
-        Evidence.objects.all().delete()
-        Document.objects.all().delete()
-        Authority.objects.filter(is_demo=False).delete()
-        Region.objects.filter(is_demo=False).delete()
 
 
 def _percentile(values: list[float], fraction: float) -> float:
@@ -165,7 +145,7 @@ def _return_endpoints(authority: Authority) -> list[Endpoint]:
     client = Client(SERVER_NAME="127.0.0.1")
     client.force_login(officer)
     # The latest month a return can be entered for is last month.
-    month = (datetime.date.today().replace(day=1) - datetime.timedelta(days=1)).replace(day=1)
+    month = last_complete_month(datetime.date.today())
     url = reverse("returns:return", args=[authority.gss_code, month])
     MonthlyReturn.objects.filter(authority=authority, month=month).delete()
 
@@ -211,28 +191,3 @@ def javascript_sizes() -> dict[str, int]:
             sizes[script] = len(gzip.compress(path.read_bytes(), compresslevel=9))
     sizes["total"] = sum(sizes.values())
     return sizes
-
-
-def table(measurements: list[Measurement]) -> str:
-    width = max([28, *(len(m.name) for m in measurements)])
-    header = (
-        f"{'page':{width}} {'status':>6} {'median ms':>10} {'p95 ms':>8} {'queries':>8} {'KB':>8}"
-    )
-    lines = [header, "-" * len(header)]
-    for m in measurements:
-        lines.append(
-            f"{m.name:{width}} {m.status:>6} {m.median_ms:>10.1f} {m.p95_ms:>8.1f} "
-            f"{m.queries:>8} {m.bytes / 1024:>8.1f}"
-        )
-    return "\n".join(lines)
-
-
-def write_json(path: Path, **sections: object) -> None:
-    def plain(value: object) -> object:
-        if isinstance(value, list):
-            return [plain(v) for v in value]
-        if hasattr(value, "__dataclass_fields__"):
-            return asdict(value)  # type: ignore[call-overload]
-        return value
-
-    path.write_text(json.dumps({k: plain(v) for k, v in sections.items()}, indent=2))
