@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import re
 
-GSS_CODE = re.compile(r"[EKNSW]\d{8}")
+# ASCII digits only: a full-width or Arabic-Indic digit is no part of a code.
+GSS_CODE = re.compile(r"[EKNSW]\d{8}", re.ASCII)
 # "Wakefield (E08000036)", as the authority suggestions offer it.
-CODE_IN_BRACKETS = re.compile(rf"\(({GSS_CODE.pattern})\)\s*$", re.IGNORECASE)
+CODE_IN_BRACKETS = re.compile(rf"\(({GSS_CODE.pattern})\)\s*$", re.IGNORECASE | re.ASCII)
 # The Department for Education's three-digit local authority code ("old_la_code").
-DFE_CODE = re.compile(r"\d{3}")
+DFE_CODE = re.compile(r"\d{3}", re.ASCII)
 
 ENGLAND_CODE, ENGLAND_NAME = "E92000001", "England"
 # Children's services are run by upper-tier authorities only: unitary authorities (E06),
