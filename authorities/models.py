@@ -475,7 +475,8 @@ class AuditEntry(AppendOnly):
     ip_address = models.GenericIPAddressField(null=True, blank=True)
     detail = models.TextField(blank=True)
 
-    objects = AuditEntryQuerySet.as_manager()
+    # Its own queryset adds for_user to the append-only guards it builds on.
+    objects = AuditEntryQuerySet.as_manager()  # type: ignore[misc]
 
     class Meta:
         ordering = ["-at", "-pk"]

@@ -11,14 +11,9 @@ from django.utils import timezone
 
 from authorities.models import Authority, DatePrecision
 from authorities.toolkit.append_only import AppendOnly
-
-
-class Unit(models.TextChoices):
-    COUNT = "count", "Count"
-    PERCENT = "percent", "Percentage"
-    RATE_PER_10000 = "rate_per_10000", "Rate per 10,000 children"
-    NUMBER = "number", "Number"
-    UNKNOWN = "unknown", "Unknown"
+from indicators.units import PeriodKind as PeriodKind  # re-exported: the models use them
+from indicators.units import Symbol as Symbol
+from indicators.units import Unit as Unit
 
 
 class Polarity(models.TextChoices):
@@ -84,16 +79,6 @@ class AreaLevel(models.TextChoices):
     AUTHORITY = "authority", "Local authority"
 
 
-class PeriodKind(models.TextChoices):
-    MONTH = "month", "Month"
-    REPORTING_YEAR = "reporting_year", "Reporting year"
-    FINANCIAL_YEAR = "financial_year", "Financial year"
-    ACADEMIC_YEAR = "academic_year", "Academic year"
-    CALENDAR_YEAR = "calendar_year", "Calendar year"
-    QUARTER = "quarter", "Quarter"
-    DAY = "day", "Day"
-
-
 class Source(models.TextChoices):
     OFFICIAL = "official", "Official statistics"
     MONTHLY_RETURN = "monthly_return", "Monthly return"
@@ -118,16 +103,6 @@ COMPARED_SOURCES = (Source.OFFICIAL, Source.DEMO)
 # from its own source. Report evidence is one authority's figure from one document; nothing
 # comparable is published beside it.
 COMPARED_LIKE_WITH_LIKE = frozenset({Source.OFFICIAL, Source.DEMO, Source.MONTHLY_RETURN})
-
-
-class Symbol(models.TextChoices):
-    NONE = "", "Value"
-    SUPPRESSED = "c", "Suppressed to protect confidentiality"
-    NOT_AVAILABLE = "x", "Not available"
-    NOT_APPLICABLE = "z", "Not applicable"
-    LOW_RELIABILITY = "u", "Low reliability"
-    LOW = "low", "Rounds to zero, but is not zero"
-    LOW_K = "k", "Rounds to zero, but is not zero"
 
 
 class ObservationQuerySet(models.QuerySet["Observation"]):

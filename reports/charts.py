@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
-from indicators.models import PeriodKind, Unit
+from indicators.units import PeriodKind, Unit
 
 from . import chart_style as style
 from .formatting import format_value, lower_first

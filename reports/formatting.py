@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from authorities.toolkit.text import lower_first
-from indicators.models import Symbol, Unit
+from indicators.units import Symbol, Unit
 
 __all__ = ["SYMBOL_WORDS", "format_change", "format_number", "format_value", "lower_first"]
 

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
 from authorities.toolkit.csv_safety import safe_row
-from indicators.models import Indicator
 
 from .formatting import SYMBOL_WORDS, format_value
+
+if TYPE_CHECKING:
+    from indicators.models import Indicator
 
 
 @dataclass

@@ -7,7 +7,6 @@ import io
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TextIO
 
 from django.core.management import call_command
 from django.db import transaction
@@ -36,7 +35,7 @@ def clear_official_data() -> None:
 
 
 def time_loads(
-    *, authorities: int, months: int, official: Path | None, skip_load: bool, stdout: TextIO
+    *, authorities: int, months: int, official: Path | None, skip_load: bool, stdout: io.TextIOBase
 ) -> list[Timing]:
     """Load the demo (unless ``skip_load``) and import the official files (when given), timing
     each."""

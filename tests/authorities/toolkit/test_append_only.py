@@ -8,7 +8,7 @@ from django.contrib.auth.models import User
 
 from authorities import audit
 from authorities.models import AuditAction, AuditEntry
-from authorities.toolkit.append_only import AppendOnly, AppendOnlyError
+from authorities.toolkit.append_only import AppendOnly, AppendOnlyError, AppendOnlyQuerySet
 from indicators.models import ReturnEvent, ReturnEventKind, ValueChange, ValueField
 from tests.factories import MonthlyReturnFactory, indicator
 
@@ -18,6 +18,8 @@ pytestmark = pytest.mark.django_db
 def test_the_append_only_tables_are_the_audit_log_and_a_returns_history():
     append_only = {model for model in apps.get_models() if issubclass(model, AppendOnly)}
     assert append_only == {AuditEntry, ValueChange, ReturnEvent}
+    # Each one's queryset refuses bulk changes too, whatever else it adds.
+    assert all(isinstance(m.objects.all(), AppendOnlyQuerySet) for m in append_only)
 
 
 @pytest.fixture
