@@ -13,7 +13,7 @@ from django.db.models import OuterRef, QuerySet, Subquery
 from django.http import Http404
 
 from authorities.models import Action, Authority
-from authorities.toolkit.months import add_months as add_months  # views and services use it here
+from authorities.toolkit.months import add_months as add_months  # re-exported for the views
 
 from . import validation
 from .models import (
