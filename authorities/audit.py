@@ -25,7 +25,7 @@ from django.http import HttpRequest
 from .models import AuditAction, AuditEntry, Authority, Membership
 
 if TYPE_CHECKING:
-    from indicators.importing import ImportFailed
+    from authorities.toolkit.importing import ImportFailed
 
 logger = logging.getLogger("trajectory.audit")
 

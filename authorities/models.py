@@ -9,8 +9,10 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
 
-ENGLAND_CODE = "E92000001"
-ENGLAND_NAME = "England"
+from authorities.toolkit.append_only import AppendOnly, AppendOnlyQuerySet
+from authorities.toolkit.gss import COUNTY, LONDON_BOROUGH, METROPOLITAN, UNITARY
+from authorities.toolkit.gss import ENGLAND_CODE as ENGLAND_CODE  # re-exported for area queries
+from authorities.toolkit.gss import ENGLAND_NAME as ENGLAND_NAME
 
 
 class AuthorityKind(models.TextChoices):
@@ -23,10 +25,10 @@ class AuthorityKind(models.TextChoices):
 
 # Children's services are run by upper-tier authorities; the GSS prefix says which kind.
 KIND_BY_GSS_PREFIX = {
-    "E06": AuthorityKind.UNITARY,
-    "E08": AuthorityKind.METROPOLITAN,
-    "E09": AuthorityKind.LONDON_BOROUGH,
-    "E10": AuthorityKind.COUNTY,
+    UNITARY: AuthorityKind.UNITARY,
+    METROPOLITAN: AuthorityKind.METROPOLITAN,
+    LONDON_BOROUGH: AuthorityKind.LONDON_BOROUGH,
+    COUNTY: AuthorityKind.COUNTY,
 }
 
 
@@ -234,11 +236,6 @@ class Inspection(models.Model):
         kind = self.get_kind_display()
         return f"{self.authority} {self.framework} {kind} {self.start_date}: {grade}"
 
-    @property
-    def judgement_date(self):
-        """The date a judgement became public: publication if known, else the visit's end."""
-        return self.published_date or self.end_date or self.start_date
-
 
 class DatePrecision(models.TextChoices):
     DAY = "day", "Day"
@@ -443,17 +440,7 @@ class AuditAction(models.TextChoices):
     IMPORT_FAILED = "import_failed", "Import refused"
 
 
-class AuditLogIsAppendOnly(Exception):
-    """An audit entry cannot be changed or removed once written."""
-
-
-class AuditEntryQuerySet(models.QuerySet["AuditEntry"]):
-    def update(self, **kwargs: Any) -> int:
-        raise AuditLogIsAppendOnly("Audit entries cannot be changed")
-
-    def delete(self) -> tuple[int, dict[str, int]]:
-        raise AuditLogIsAppendOnly("Audit entries cannot be removed")
-
+class AuditEntryQuerySet(AppendOnlyQuerySet["AuditEntry"]):
     def for_user(self, user: Any) -> AuditEntryQuerySet:
         """What ``user`` may read: everything for a superuser or national administrator; the
         entries about their own authorities for an administrator of one; nothing otherwise."""
@@ -475,7 +462,7 @@ class AuditEntryQuerySet(models.QuerySet["AuditEntry"]):
         return self.filter(Q(authority__in=authorities) | Q(Exists(people)))
 
 
-class AuditEntry(models.Model):
+class AuditEntry(AppendOnly):
     """One security-relevant action: a sign-in, a role given, a return approved, a file
     imported. Written through ``authorities.audit.record``; never changed or removed."""
 
@@ -506,7 +493,8 @@ class AuditEntry(models.Model):
     ip_address = models.GenericIPAddressField(null=True, blank=True)
     detail = models.TextField(blank=True)
 
-    objects = AuditEntryQuerySet.as_manager()
+    # Its own queryset adds for_user to the append-only guards it builds on.
+    objects = AuditEntryQuerySet.as_manager()  # type: ignore[misc]
 
     class Meta:
         ordering = ["-at", "-pk"]
@@ -516,11 +504,3 @@ class AuditEntry(models.Model):
     def __str__(self) -> str:
         who = self.username or "system"
         return f"{self.at:%Y-%m-%d %H:%M:%S} {who}: {self.get_action_display()}"
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if not self._state.adding:
-            raise AuditLogIsAppendOnly("Audit entries cannot be changed")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
-        raise AuditLogIsAppendOnly("Audit entries cannot be removed")

@@ -19,7 +19,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from reports.rendering import GovukFormMixin
+from authorities.toolkit.govuk import GovukFormMixin
 
 from . import dates
 from .models import AuditAction, AuditEntry, AuditEntryQuerySet, Authority, Membership, Role

@@ -125,3 +125,13 @@ def logging_config(level: str = "INFO") -> dict[str, Any]:
             "django.server": {"handlers": [], "level": level, "propagate": True},
         },
     }
+
+
+def gunicorn_logging_config(level: str = "INFO") -> dict[str, Any]:
+    """Gunicorn's ``logconfig_dict``: the same JSON lines, its error and access logs included."""
+    config = logging_config(level)
+    config["loggers"] = {
+        name: {"level": level, "handlers": ["stdout"], "propagate": False}
+        for name in ("gunicorn.error", "gunicorn.access")
+    }
+    return config

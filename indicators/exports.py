@@ -15,31 +15,24 @@ identifier for (quarters, days) are left out.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
 import pandas as pd
 
-from authorities.models import Authority, Region
-from indicators import ees_mapping as mapping
-from indicators.csv_safety import safe_cell
-from indicators.importers.ees import ees_time
-from indicators.models import AreaLevel, Indicator, Observation, Source
+from authorities.models import ENGLAND_CODE, ENGLAND_NAME, Authority, Region
+from authorities.toolkit.csv_safety import safe_cell
+from authorities.toolkit.gss import is_gss_code
+from indicators.models import SOURCE_PRIORITY, AreaLevel, Indicator, Observation, Source
+from indicators.official import ees_mapping as mapping
+from indicators.official.ees_read import ees_time
 
-SOURCE_PRIORITY = {
-    Source.OFFICIAL.value: 0,
-    Source.MONTHLY_RETURN.value: 1,
-    Source.REPORT.value: 2,
-    Source.DEMO.value: 3,
-}
 LEVEL_ORDER = {
     AreaLevel.NATIONAL.value: 0,
     AreaLevel.REGIONAL.value: 1,
     AreaLevel.AUTHORITY.value: 2,
 }
 MONTH_RANK = {month: rank for rank, month in enumerate(mapping.MONTHS, start=1)}
-AREA_CODE = re.compile(r"^[EKNSW]\d{8}$")
 
 
 class InvalidExportQuery(ValueError):
@@ -62,7 +55,7 @@ class ExportQuery:
         areas = list(dict.fromkeys(code.strip().upper() for code in areas if code.strip()))
         indicators = list(dict.fromkeys(code.strip() for code in indicators if code.strip()))
         sources = list(dict.fromkeys(code.strip() for code in sources if code.strip()))
-        problems = [f"malformed GSS code {code!r}" for code in areas if not AREA_CODE.match(code)]
+        problems = [f"malformed GSS code {code!r}" for code in areas if not is_gss_code(code)]
         problems += [f"unknown source {code!r}" for code in sources if code not in Source.values]
         if indicators:
             known = set(
@@ -199,8 +192,8 @@ def _geography(levels: pd.Series, codes: pd.Series) -> pd.DataFrame:
     for level, code in zip(levels, codes, strict=True):
         row = {
             "geographic_level": mapping.GEOGRAPHIC_LEVEL_LABELS.get(level, level),
-            "country_code": mapping.ENGLAND_CODE,
-            "country_name": mapping.ENGLAND_NAME,
+            "country_code": ENGLAND_CODE,
+            "country_name": ENGLAND_NAME,
             "region_code": "",
             "region_name": "",
             "old_la_code": "",

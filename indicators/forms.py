@@ -12,7 +12,7 @@ from django import forms
 from django.utils import timezone
 
 from authorities import dates
-from reports.rendering import GovukFormMixin
+from authorities.toolkit.govuk import GovukFormMixin
 
 from . import validation
 from .models import Indicator, ReturnValue, ValueChange

@@ -12,14 +12,10 @@ from django.utils import timezone
 
 from authorities import dates
 from authorities.models import Action, Authority, DatePrecision
-
-
-class Unit(models.TextChoices):
-    COUNT = "count", "Count"
-    PERCENT = "percent", "Percentage"
-    RATE_PER_10000 = "rate_per_10000", "Rate per 10,000 children"
-    NUMBER = "number", "Number"
-    UNKNOWN = "unknown", "Unknown"
+from authorities.toolkit.append_only import AppendOnly, AppendOnlyQuerySet
+from indicators.units import PeriodKind as PeriodKind  # re-exported: the models use them
+from indicators.units import Symbol as Symbol
+from indicators.units import Unit as Unit
 
 
 class Polarity(models.TextChoices):
@@ -85,16 +81,6 @@ class AreaLevel(models.TextChoices):
     AUTHORITY = "authority", "Local authority"
 
 
-class PeriodKind(models.TextChoices):
-    MONTH = "month", "Month"
-    REPORTING_YEAR = "reporting_year", "Reporting year"
-    FINANCIAL_YEAR = "financial_year", "Financial year"
-    ACADEMIC_YEAR = "academic_year", "Academic year"
-    CALENDAR_YEAR = "calendar_year", "Calendar year"
-    QUARTER = "quarter", "Quarter"
-    DAY = "day", "Day"
-
-
 class Source(models.TextChoices):
     OFFICIAL = "official", "Official statistics"
     MONTHLY_RETURN = "monthly_return", "Monthly return"
@@ -102,22 +88,38 @@ class Source(models.TextChoices):
     DEMO = "demo", "Simulated demo data"
 
 
-class Symbol(models.TextChoices):
-    NONE = "", "Value"
-    SUPPRESSED = "c", "Suppressed to protect confidentiality"
-    NOT_AVAILABLE = "x", "Not available"
-    NOT_APPLICABLE = "z", "Not applicable"
-    LOW_RELIABILITY = "u", "Low reliability"
-    LOW = "low", "Rounds to zero, but is not zero"
-    LOW_K = "k", "Rounds to zero, but is not zero"
+# Which sources go where, defined once.
+# When two sources give a figure for the same period, the more authoritative is shown first.
+SOURCE_PRIORITY: dict[str, int] = {
+    Source.OFFICIAL: 0,
+    Source.MONTHLY_RETURN: 1,
+    Source.REPORT: 2,
+    Source.DEMO: 3,
+}
+# Shown across authorities (compare, league, recovery): published sources only, report evidence
+# as a last resort and never beside published figures. Monthly returns are not shown there.
+PUBLIC_SOURCES = (Source.OFFICIAL, Source.DEMO, Source.REPORT)
+# Drawn across authorities as comparable series.
+COMPARED_SOURCES = (Source.OFFICIAL, Source.DEMO)
+# On an authority's own page, figures compared like with like, each with other areas' figures
+# from its own source. Report evidence is one authority's figure from one document; nothing
+# comparable is published beside it.
+COMPARED_LIKE_WITH_LIKE = frozenset({Source.OFFICIAL, Source.DEMO, Source.MONTHLY_RETURN})
 
 
 class ObservationQuerySet(models.QuerySet["Observation"]):
-    def for_areas(self, codes: list[str]) -> ObservationQuerySet:
-        return self.filter(area_code__in=codes)
-
     def numeric(self) -> ObservationQuerySet:
         return self.filter(value__isnull=False)
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        """Delete in one statement, however many (a demo reload replaces 450,000): the evidence
+        that cites a deleted figure is kept and unlinked first, so Django's collector has
+        nothing to load row by row (``Evidence.observation`` is ``DO_NOTHING`` for that)."""
+        Evidence.objects.filter(observation__in=self).update(observation=None)
+        return super().delete()
+
+    delete.alters_data = True  # type: ignore[attr-defined]
+    delete.queryset_only = True  # type: ignore[attr-defined]
 
 
 class Observation(models.Model):
@@ -189,6 +191,11 @@ class Observation(models.Model):
     def __str__(self) -> str:
         shown = self.symbol if self.symbol else self.value
         return f"{self.indicator.code} {self.area_code} {self.period_label}: {shown}"
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        """The evidence that cites this figure is kept, unlinked (see the queryset's delete)."""
+        Evidence.objects.filter(observation=self).update(observation=None)
+        return super().delete(*args, **kwargs)
 
 
 class Retirement(models.TextChoices):
@@ -405,7 +412,8 @@ class Evidence(models.Model):
     quote = models.TextField()
     observation = models.ForeignKey(
         Observation,
-        on_delete=models.SET_NULL,
+        # Set null by Observation.delete and ObservationQuerySet.delete, in one UPDATE.
+        on_delete=models.DO_NOTHING,
         null=True,
         blank=True,
         related_name="evidence",
@@ -481,21 +489,6 @@ class ReturnValue(models.Model):
 
     def __str__(self) -> str:
         return f"{self.monthly_return} {self.indicator.code}: {self.value}"
-
-
-class AppendOnly(models.Model):
-    """History rows are written once and never changed or deleted one by one."""
-
-    class Meta:
-        abstract = True
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if not self._state.adding:
-            raise ValueError(f"{type(self).__name__} rows are history: they cannot be changed")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args: Any, **kwargs: Any) -> Any:
-        raise ValueError(f"{type(self).__name__} rows are history: they cannot be deleted")
 
 
 class ChangeVia(models.TextChoices):
@@ -594,7 +587,7 @@ class MilestoneChangeKind(models.TextChoices):
     REMOVED = "removed", "Removed"
 
 
-class MilestoneChangeQuerySet(models.QuerySet["MilestoneChange"]):
+class MilestoneChangeQuerySet(AppendOnlyQuerySet["MilestoneChange"]):
     def for_user(self, user: Any) -> MilestoneChangeQuerySet:
         """The history of the plans ``user`` may manage (approvers and administrators)."""
         return self.filter(authority__in=Authority.objects.for_user(user, Action.MANAGE_PLAN))
@@ -628,7 +621,7 @@ class MilestoneChange(AppendOnly):
     changed_at = models.DateTimeField(default=timezone.now)
     reason = models.TextField(blank=True, help_text="Why, where the person said.")
 
-    objects = MilestoneChangeQuerySet.as_manager()
+    objects = MilestoneChangeQuerySet.as_manager()  # type: ignore[misc]
 
     class Meta:
         ordering = ["authority", "-changed_at", "-pk"]

@@ -14,6 +14,7 @@ from django.db.models import Max, OuterRef, QuerySet, Subquery
 from django.http import Http404
 
 from authorities.models import Action, Authority
+from authorities.toolkit.months import add_months as add_months  # re-exported for the views
 
 from . import validation
 from .models import (
@@ -37,11 +38,6 @@ TRACKER_MONTHS = 12
 
 
 # --- months ----------------------------------------------------------------------------------
-
-
-def add_months(month: datetime.date, count: int) -> datetime.date:
-    index = month.year * 12 + month.month - 1 + count
-    return datetime.date(index // 12, index % 12 + 1, 1)
 
 
 def month_slug(month: datetime.date) -> str:

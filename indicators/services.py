@@ -14,9 +14,9 @@ from django.utils import timezone
 
 from authorities import audit
 from authorities.models import Action, AuditAction, Authority, actions_for
+from authorities.toolkit.importing import ImportFailed, ImportReport
 
 from . import permalinks, returns_selectors, uploads, validation
-from .importing import ImportFailed, ImportReport
 from .models import (
     AreaLevel,
     ChangeVia,

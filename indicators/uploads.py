@@ -22,8 +22,9 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from .csv_safety import restore, safe_cell
-from .importing import ImportFailed, RowError
+from authorities.toolkit.csv_safety import restore, safe_cell
+from authorities.toolkit.importing import ImportFailed, RowError
+
 from .validation import (
     DENOMINATOR,
     EXPLANATION,

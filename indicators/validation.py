@@ -18,6 +18,9 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Protocol
 
+# A name inside a sentence: one rule for pages and forms.
+from authorities.toolkit.text import lower_first as in_sentence
+
 COUNT_ENTRY = "count"
 RATIO_ENTRY = "ratio"
 PERCENT_UNIT = "percent"
@@ -149,16 +152,6 @@ def text_shown(text: str, field_name: str, indicator: IndicatorLike) -> str:
     except ValueError:
         return text
     return shown(number, indicator) if field_name == VALUE else part_shown(number)
-
-
-def in_sentence(label: str) -> str:
-    """A sentence-case name inside a sentence: 'Agency social workers (FTE %)' -> 'agency social
-    workers (FTE %)'. Acronyms keep their capitals, so plain lower() is never used. Pages use it
-    too, as ``reports.formatting.lower_first``."""
-    first, _, rest = label.partition(" ")
-    if first.isupper():
-        return label
-    return first[:1].lower() + first[1:] + (" " + rest if rest else "")
 
 
 def field_label(indicator: IndicatorLike, field_name: str) -> str:

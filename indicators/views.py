@@ -24,6 +24,7 @@ from django_htmx.http import HttpResponseClientRedirect
 
 from authorities import dates
 from authorities.models import Action, Authority, actions_for, national_actions
+from authorities.toolkit.importing import ImportFailed
 from config.security import accepts_uploads
 
 from . import returns_selectors as selectors
@@ -40,7 +41,6 @@ from .forms import (
     saved_since_words,
     stale_upload_refusal,
 )
-from .importing import ImportFailed
 from .models import Indicator, MonthlyReturn, ReturnStatus
 
 CHANGED_MESSAGE = (

@@ -3,8 +3,8 @@ by ``reports.charts.numbers`` (Django-free, for the chart builders); this adds s
 
 from __future__ import annotations
 
-from indicators.models import Symbol
-from indicators.validation import in_sentence as lower_first  # one rule for pages and forms
+from authorities.toolkit.text import lower_first
+from indicators.units import Symbol
 
 from .charts.numbers import format_change, format_figure, format_number
 

@@ -6,10 +6,10 @@ from django import forms
 from django.utils import timezone
 
 from authorities import dates
+from authorities.toolkit.govuk import GovukFormMixin
 from indicators.models import Indicator, Milestone
 
 from .formatting import lower_first
-from .rendering import GovukFormMixin
 
 DUE_DATE_EXAMPLE = "for example 31 3 2027"
 NUMBER_ATTRS = {"class": "govuk-input--width-5", "inputmode": "decimal", "spellcheck": "false"}

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from indicators.csv_safety import safe_row
-from indicators.models import Indicator
+from authorities.toolkit.csv_safety import safe_row
 
 from .charts.numbers import is_missing, raw_figure
 from .formatting import SYMBOL_WORDS, format_value
+
+if TYPE_CHECKING:
+    from indicators.models import Indicator
 
 
 @dataclass

@@ -3,15 +3,25 @@
 from __future__ import annotations
 
 from authorities.models import Authority
-from indicators.models import Source
+from indicators.models import (
+    COMPARED_LIKE_WITH_LIKE,
+    COMPARED_SOURCES,
+    PUBLIC_SOURCES,
+    SOURCE_PRIORITY,
+    Source,
+)
 
-# When two sources give a figure for the same period, the more authoritative is shown.
-SOURCE_PRIORITY = {
-    Source.OFFICIAL: 0,
-    Source.MONTHLY_RETURN: 1,
-    Source.REPORT: 2,
-    Source.DEMO: 3,
-}
+# Which sources are public, compared and preferred is defined once, beside ``Source``; these are
+# the words pages use for them.
+__all__ = [
+    "COMPARED_LIKE_WITH_LIKE",
+    "COMPARED_SOURCES",
+    "PUBLIC_SOURCES",
+    "SOURCE_PRIORITY",
+    "SOURCE_WORDS",
+    "comparator_source",
+    "source_rank",
+]
 
 SOURCE_WORDS = {
     Source.OFFICIAL: "official statistics",
@@ -19,18 +29,6 @@ SOURCE_WORDS = {
     Source.REPORT: "report evidence",
     Source.DEMO: "simulated",
 }
-
-# Shown across authorities (comparisons, league tables): published figures only. Report evidence
-# is shown as a last resort, never beside published figures; monthly returns are not shown
-# across authorities.
-PUBLIC_SOURCES = (Source.OFFICIAL, Source.DEMO, Source.REPORT)
-# Drawn as series comparable across authorities.
-COMPARED_SOURCES = (Source.OFFICIAL, Source.DEMO)
-
-# On an authority's own page, each of its figures is compared like with like: with other areas'
-# figures from its own source. Report evidence is one authority's figure from one document;
-# nothing comparable is published beside it.
-COMPARED_LIKE_WITH_LIKE = frozenset({Source.OFFICIAL, Source.DEMO, Source.MONTHLY_RETURN})
 
 
 def comparator_source(source: str, authority: Authority) -> Source | None:

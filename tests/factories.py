@@ -117,3 +117,19 @@ class MonthlyReturnFactory(factory.django.DjangoModelFactory):
 
     authority = factory.SubFactory(AuthorityFactory)
     month = datetime.date(2026, 9, 1)
+
+
+def annual(area_code, year, value, code="agency_sw_pct", level=AreaLevel.AUTHORITY, **extra):
+    """An area's figure for the reporting year ending 30 September ``year`` (the workforce
+    census year): the one helper for annual figures."""
+    return ObservationFactory(
+        indicator=indicator(code),
+        area_level=level,
+        area_code=area_code,
+        period_kind=PeriodKind.REPORTING_YEAR,
+        period_start=datetime.date(year - 1, 10, 1),
+        period_end=datetime.date(year, 9, 30),
+        period_label=str(year),
+        value=value,
+        **extra,
+    )

@@ -18,9 +18,16 @@ from pathlib import Path
 
 from django.db import transaction
 
-from authorities.importers import DFE_CODE, AuthorityIndex, normalise_name, read_csv
 from authorities.models import Authority, StatisticalNeighbour
-from indicators.importing import ImportFailed, ImportReport, RowError
+from authorities.toolkit.gss import is_dfe_code
+from authorities.toolkit.importing import (
+    AuthorityIndex,
+    ImportFailed,
+    ImportReport,
+    RowError,
+    normalise_name,
+    read_csv,
+)
 
 NEIGHBOURS = 10
 CODE = "old_la_code"
@@ -74,7 +81,7 @@ def parse_neighbours(path: Path) -> ParsedNeighbours:
     for number, values in table.rows:
         code = values[CODE]
         errors: list[RowError] = []
-        if not DFE_CODE.match(code):
+        if not is_dfe_code(code):
             errors.append(RowError(table.file, number, CODE, f"{code!r} is not a 3-digit DfE code"))
         elif code in seen:
             errors.append(RowError(table.file, number, CODE, f"{code} is also on row {seen[code]}"))
@@ -84,7 +91,7 @@ def parse_neighbours(path: Path) -> ParsedNeighbours:
         for rank in range(1, NEIGHBOURS + 1):
             column = neighbour_column(rank)
             neighbour = values[column]
-            if not DFE_CODE.match(neighbour):
+            if not is_dfe_code(neighbour):
                 message = f"{neighbour!r} is not a 3-digit DfE code" if neighbour else "empty"
                 errors.append(RowError(table.file, number, column, message))
             elif neighbour == code:

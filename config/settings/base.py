@@ -36,7 +36,6 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "config.apps.ProjectStaticFilesConfig",  # django.contrib.staticfiles, without Sass sources
-    "django.contrib.humanize",
     "django.forms",
     "django_htmx",
     "authorities",
@@ -63,7 +62,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
 ]
 
-FORM_RENDERER = "reports.rendering.GovukFormRenderer"
+FORM_RENDERER = "authorities.toolkit.govuk.GovukFormRenderer"
 
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"

@@ -10,10 +10,10 @@ from typing import Any
 from django import forms
 from django.utils.http import urlencode
 
+from authorities.toolkit.govuk import GovukRadioSelect, StateForm
 from indicators.models import Indicator
 
 from .. import bands
-from ..rendering import GovukRadioSelect, StateForm
 
 FIRST_YEAR = 2009
 

@@ -12,8 +12,8 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from authorities.models import Action, Authority, actions_for
+from authorities.toolkit.csv_safety import safe_row
 from authorities.toolkit.htmx import HtmxHttpRequest, render_page, wants_region
-from indicators.csv_safety import safe_row
 from indicators.models import Source
 
 from .. import presenters, selectors

@@ -21,7 +21,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from indicators.validation import in_sentence as lower_first
+from authorities.toolkit.text import lower_first
 
 from . import style
 from .numbers import format_figure, is_missing, moved

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
-from indicators.validation import in_sentence as lower_first
+from authorities.toolkit.text import lower_first
 
 from . import style
 from .numbers import COUNT, MONTH, format_figure, moved

@@ -3,7 +3,6 @@ permalink and the controls are the forms' fields. Unknown values fall back to th
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field, replace
 from typing import Any
 from urllib.parse import urlencode
@@ -13,9 +12,10 @@ from django.urls import reverse
 from django.utils.text import capfirst
 
 from authorities.models import AuthorityKind, Grade, Region
+from authorities.toolkit.govuk import GovukRadioSelect, StateForm
+from authorities.toolkit.gss import is_gss_code
 from indicators.models import Indicator, Source
 
-from ..rendering import GovukRadioSelect, StateForm
 from ..sources import SOURCE_WORDS
 from .inputs import Alignment, alignment_choices, parse_group
 from .league import ASC, DESC, SORTS, League
@@ -24,7 +24,6 @@ from .selection import ChoiceLists, Selection, dedupe, match_authorities
 DEFAULT_INDICATOR = "agency_sw_pct"
 MAX_CODES = 60  # more authorities than this in one URL is not a comparison anyone can read
 ACTIONS = ("add", "add_group", "choose", "remove")
-CODE = re.compile(r"^[A-Z]\d{8}$")
 
 
 def pick_indicator(indicators: list[Indicator], code: str) -> Indicator | None:
@@ -157,7 +156,7 @@ class CompareForm(StateForm):
                 groups = [group for group in groups if group != value]
         for code in cleaned.get("choose", []):
             code = code.strip().upper()
-            if CODE.match(code) and code not in authorities:
+            if is_gss_code(code) and code not in authorities:
                 authorities.append(code)
         pressed = "remove" in self.data or "choose" in self.data
         text = "" if pressed else cleaned.get("add", "")[:100]

@@ -4,15 +4,12 @@ a known value or nothing out."""
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 from authorities.models import EventCategory, Grade
+from authorities.toolkit.gss import is_gss_code
 
 from .judgements import grade_words
-
-GSS_CODE = re.compile(r"^[ENSW]\d{8}$")
-CODE_IN_BRACKETS = re.compile(r"\(([ENSW]\d{8})\)\s*$", re.IGNORECASE)
 
 NEIGHBOURS, REGION, INADEQUATE = "neighbours", "region", "inadequate"
 
@@ -22,7 +19,7 @@ def parse_group(text: str) -> tuple[str, str] | None:
     kind, _, value = text.strip().partition(":")
     kind = kind.lower()
     value = value.strip()
-    if kind in (NEIGHBOURS, REGION) and GSS_CODE.match(value.upper()):
+    if kind in (NEIGHBOURS, REGION) and is_gss_code(value.upper()):
         return kind, value.upper()
     if kind == INADEQUATE and value.isdigit() and len(value) == 4:
         return kind, value

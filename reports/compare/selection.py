@@ -10,8 +10,9 @@ from dataclasses import dataclass, field
 from django.db.models.functions import ExtractYear
 
 from authorities.models import Authority, Grade, Inspection, Region, StatisticalNeighbour
+from authorities.toolkit.gss import CODE_IN_BRACKETS
 
-from .inputs import CODE_IN_BRACKETS, INADEQUATE, NEIGHBOURS, REGION, parse_group
+from .inputs import INADEQUATE, NEIGHBOURS, REGION, parse_group
 from .judgements import judgement_date_expression
 
 MAX_AUTHORITIES = 12

@@ -16,8 +16,8 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.views.decorators.http import require_GET
 
+from authorities.toolkit.csv_safety import safe_row
 from authorities.toolkit.htmx import HtmxHttpRequest, render_page, vary_on_htmx, wants_region
-from indicators.csv_safety import safe_row
 from indicators.models import Indicator
 
 from .. import presenters, selectors

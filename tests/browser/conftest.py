@@ -263,7 +263,7 @@ def catalogue(transactional_db: Any) -> None:
 @pytest.fixture
 def demo(catalogue: None) -> Any:
     """The simulated demo data, small: 11 authorities (each needs ten neighbours), two years."""
-    from indicators.demo import load_demo
+    from indicators.demo.load import load_demo
 
     return load_demo(authorities=11, months=24)
 

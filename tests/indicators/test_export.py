@@ -11,8 +11,8 @@ from django.urls import reverse
 
 from authorities.models import Authority, Region
 from indicators.exports import ExportQuery, InvalidExportQuery, observations_csv
-from indicators.importers.ees import import_ees
 from indicators.models import Observation, PeriodKind, Source
+from indicators.official.ees_write import import_ees
 from tests.factories import AuthorityFactory, ObservationFactory, RegionFactory, indicator
 
 pytestmark = pytest.mark.django_db

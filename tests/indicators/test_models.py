@@ -4,7 +4,7 @@ import pytest
 from django.db import IntegrityError, transaction
 
 from indicators.catalogue import CATALOGUE
-from indicators.models import Indicator, Polarity, Unit
+from indicators.models import Document, Evidence, Indicator, Observation, Polarity, Source, Unit
 from tests.factories import (
     AuthorityFactory,
     MilestoneFactory,
@@ -75,3 +75,33 @@ def test_one_milestone_per_indicator_and_due_date():
     milestone = MilestoneFactory()
     with pytest.raises(IntegrityError), transaction.atomic():
         MilestoneFactory(authority=milestone.authority, due_date=milestone.due_date)
+
+
+def _cited(observation, number):
+    """Evidence from a report that became ``observation``."""
+    authority = AuthorityFactory(gss_code=observation.area_code)
+    document = Document.objects.create(file_name=f"report-{number}.txt", title="A report")
+    return Evidence.objects.create(
+        authority=authority,
+        indicator_name="Agency social workers",
+        period_label="2025",
+        value=observation.value,
+        document=document,
+        quote=f"agency workers were {observation.value}%",
+        observation=observation,
+    )
+
+
+def test_deleting_figures_keeps_the_evidence_that_cites_them(django_assert_num_queries):
+    kept = ObservationFactory(source=Source.OFFICIAL)
+    reported = [ObservationFactory(source=Source.REPORT, value=v) for v in (20.0, 30.0, 40.0)]
+    evidence = [_cited(observation, n) for n, observation in enumerate(reported)]
+    uncited = _cited(kept, 9)
+    # However many figures go, one statement unlinks their evidence and one deletes them.
+    with django_assert_num_queries(2, exact=False):
+        deleted, _ = Observation.objects.filter(source=Source.REPORT).exclude(value=40.0).delete()
+    assert deleted == 2
+    reported[2].delete()
+    assert not Observation.objects.filter(source=Source.REPORT).exists()
+    assert Evidence.objects.filter(pk__in=[e.pk for e in evidence], observation=None).count() == 3
+    assert Evidence.objects.get(pk=uncited.pk).observation == kept

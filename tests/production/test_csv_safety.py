@@ -14,14 +14,15 @@ from hypothesis import strategies as st
 from openpyxl import load_workbook
 
 from authorities.models import Membership, Role
+from authorities.toolkit.csv_safety import FORMULA_STARTS, PLAIN_NUMBER, restore, safe_cell
 from indicators import services
-from indicators.csv_safety import FORMULA_STARTS, PLAIN_NUMBER, restore, safe_cell
 from indicators.models import AreaLevel, PeriodKind, Source
 from tests.factories import (
     AuthorityFactory,
     NeighbourFactory,
     ObservationFactory,
     RegionFactory,
+    annual,
     indicator,
 )
 from tests.returns.conftest import MONTH, make_user
@@ -95,20 +96,6 @@ def read_csv(text: str) -> list[list[str]]:
 # --- every export, with hostile names --------------------------------------------------------
 
 pytestmark = pytest.mark.django_db
-
-
-def annual(area, year, value, level=AreaLevel.AUTHORITY, **extra):
-    return ObservationFactory(
-        indicator=indicator("agency_sw_pct"),
-        area_level=level,
-        area_code=area,
-        period_kind=PeriodKind.REPORTING_YEAR,
-        period_start=datetime.date(year - 1, 10, 1),
-        period_end=datetime.date(year, 9, 30),
-        period_label=str(year),
-        value=value,
-        **extra,
-    )
 
 
 @pytest.fixture

@@ -23,10 +23,8 @@ from hypothesis import strategies as st
 
 from authorities.importers.neighbours import import_neighbours
 from authorities.models import Authority, Event, Region, StatisticalNeighbour
+from authorities.toolkit.importing import ImportFailed
 from indicators import returns_selectors, validation
-from indicators.importers.ees import import_ees
-from indicators.importers.evidence import DEFAULT_DIRECTORY, import_evidence
-from indicators.importing import ImportFailed
 from indicators.models import (
     Document,
     Evidence,
@@ -36,6 +34,9 @@ from indicators.models import (
     ReturnValue,
     ValueChange,
 )
+from indicators.official.ees_write import import_ees
+from indicators.official.evidence_read import DEFAULT_DIRECTORY
+from indicators.official.evidence_write import import_evidence
 from indicators.uploads import COLUMNS
 from tests.factories import AuthorityFactory
 from tests.production.hostile import (

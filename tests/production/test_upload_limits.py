@@ -16,11 +16,11 @@ from unittest import mock
 import pytest
 
 from authorities.models import AuditAction, AuditEntry
+from authorities.toolkit.importing import ImportFailed
 from indicators import uploads
-from indicators.importing import ImportFailed
 from indicators.uploads import COLUMNS
-from reports.benchmark import sheet_workbook as workbook
-from reports.benchmark import text_cell
+from reports.benchmark.hostile import sheet_workbook as workbook
+from reports.benchmark.hostile import text_cell
 from tests.returns import test_upload as files
 from tests.returns.test_upload import problems, snapshot, to_csv, upload
 

@@ -12,7 +12,6 @@ from django.urls import reverse
 from django.utils import timezone
 
 from indicators import services
-from indicators.importers.ees import import_ees
 from indicators.models import (
     MonthlyReturn,
     Observation,
@@ -20,7 +19,8 @@ from indicators.models import (
     ReturnStatus,
     Source,
 )
-from tests.indicators.test_import_ees import GOOD, WAKEFIELD, WAKEFIELD_ROW, one, write
+from indicators.official.ees_write import import_ees
+from tests.indicators.official.test_ees import GOOD, WAKEFIELD, WAKEFIELD_ROW, one, write
 from tests.returns.conftest import COMPLETE, MONTH
 
 # The returns' fixtures: an authority, another one, and a user of each role.

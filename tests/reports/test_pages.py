@@ -6,30 +6,18 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from authorities.models import Grade, InspectionKind
-from indicators.models import AreaLevel, PeriodKind, Source
+from indicators.models import AreaLevel, Source
 from tests.factories import (
     AuthorityFactory,
     EventFactory,
     InspectionFactory,
     ObservationFactory,
     RegionFactory,
+    annual,
     indicator,
 )
 
 pytestmark = pytest.mark.django_db
-
-
-def annual(authority, code, year, value, **extra):
-    return ObservationFactory(
-        indicator=indicator(code),
-        area_code=authority.gss_code,
-        period_kind=PeriodKind.REPORTING_YEAR,
-        period_start=datetime.date(year - 1, 10, 1),
-        period_end=datetime.date(year, 9, 30),
-        period_label=str(year),
-        value=value,
-        **extra,
-    )
 
 
 def test_authorities_without_a_region_come_last_and_say_why(client):
@@ -111,7 +99,7 @@ def test_home_query_count_does_not_grow_with_authorities(client, django_assert_m
 
 def test_demo_data_is_labelled_as_simulated(client):
     demo = AuthorityFactory(name="Ashford Vale", is_demo=True)
-    annual(demo, "agency_sw_pct", 2025, 20.0, source=Source.DEMO, release="load_demo")
+    annual(demo.gss_code, 2025, 20.0, source=Source.DEMO, release="load_demo")
     home = client.get(reverse("reports:home")).content.decode()
     page = client.get(reverse("reports:authority", args=[demo.gss_code])).content.decode()
     assert "simulated demo data" in home
@@ -120,17 +108,17 @@ def test_demo_data_is_labelled_as_simulated(client):
 
 def test_real_data_carries_no_simulated_banner(client):
     real = AuthorityFactory(name="Wakefield", gss_code="E08000036", dfe_code="384")
-    annual(real, "agency_sw_pct", 2025, 15.2)
+    annual(real.gss_code, 2025, 15.2)
     page = client.get(reverse("reports:authority", args=[real.gss_code])).content.decode()
     assert "simulated demo data" not in page
 
 
 def test_authority_page_shows_latest_value_period_source_and_direction(client):
     wakefield = AuthorityFactory(name="Wakefield", gss_code="E08000036", dfe_code="384")
-    annual(wakefield, "agency_sw_pct", 2019, 32.0)
-    annual(wakefield, "agency_sw_pct", 2025, 15.2)
-    annual(wakefield, "assessments_45wd_pct", 2017, 65.6)
-    latest_assessments = annual(wakefield, "assessments_45wd_pct", 2018, 51.3)
+    annual(wakefield.gss_code, 2019, 32.0)
+    annual(wakefield.gss_code, 2025, 15.2)
+    annual(wakefield.gss_code, 2017, 65.6, code="assessments_45wd_pct")
+    latest_assessments = annual(wakefield.gss_code, 2018, 51.3, code="assessments_45wd_pct")
     ObservationFactory(
         indicator=indicator("agency_sw_pct"),
         area_level=AreaLevel.NATIONAL,
@@ -153,7 +141,7 @@ def test_authority_page_shows_latest_value_period_source_and_direction(client):
 
 def test_authority_page_shows_symbols_in_words_never_as_zero(client):
     authority = AuthorityFactory()
-    annual(authority, "agency_sw_pct", 2025, None, symbol="c")
+    annual(authority.gss_code, 2025, None, symbol="c")
     html = client.get(reverse("reports:authority", args=[authority.gss_code])).content.decode()
     assert "Suppressed to protect confidentiality" in html
     assert "0.0%" not in html
@@ -196,14 +184,14 @@ def test_unknown_authority_is_404(client):
 
 def test_authority_page_query_count_does_not_grow_with_periods(client):
     authority = AuthorityFactory()
-    annual(authority, "agency_sw_pct", 2024, 20.0)
+    annual(authority.gss_code, 2024, 20.0)
     InspectionFactory(authority=authority)
     url = reverse("reports:authority", args=[authority.gss_code])
     with CaptureQueriesContext(connection) as few:
         client.get(url)
     for year in range(2010, 2024):
-        annual(authority, "agency_sw_pct", year, 20.0)
-        annual(authority, "sw_vacancy_pct", year, 10.0)
+        annual(authority.gss_code, year, 20.0)
+        annual(authority.gss_code, year, 10.0, code="sw_vacancy_pct")
         InspectionFactory(authority=authority, start_date=datetime.date(year, 1, 1))
     with CaptureQueriesContext(connection) as many:
         client.get(url)
@@ -213,8 +201,7 @@ def test_authority_page_query_count_does_not_grow_with_periods(client):
 def test_observation_source_page_traces_file_and_row(client):
     authority = AuthorityFactory(name="Wakefield")
     observation = annual(
-        authority,
-        "agency_sw_pct",
+        authority.gss_code,
         2018,
         28.7,
         release="csww_indicators_2017_to_2025.csv",

@@ -6,7 +6,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from authorities import audit
 from authorities.importers.neighbours import DEFAULT_MODEL_YEAR, import_neighbours
-from indicators.importing import ImportFailed
+from authorities.toolkit.importing import ImportFailed
 
 
 class Command(BaseCommand):

@@ -5,8 +5,8 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from authorities import audit
-from authorities.importers.ofsted import import_ofsted
-from indicators.importing import ImportFailed
+from authorities.importers.ofsted_write import import_ofsted
+from authorities.toolkit.importing import ImportFailed
 
 
 class Command(BaseCommand):

@@ -7,15 +7,15 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from authorities import audit
-from indicators.importers.ees import import_ees
-from indicators.importing import ImportFailed
+from authorities.toolkit.importing import ImportFailed
+from indicators.official.ees_write import import_ees
 
 
 class Command(BaseCommand):
     help = (
         "Import official statistics published in the Explore Education Statistics tidy-data "
         "layout. Every row of every file is checked first; a problem in any file changes nothing. "
-        "indicators/ees_mapping.py says which column becomes which indicator."
+        "indicators/official/ees_mapping.py says which column becomes which indicator."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:

@@ -5,8 +5,9 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from authorities import audit
-from indicators.importers.evidence import DEFAULT_DIRECTORY, import_evidence
-from indicators.importing import ImportFailed
+from authorities.toolkit.importing import ImportFailed
+from indicators.official.evidence_read import DEFAULT_DIRECTORY
+from indicators.official.evidence_write import import_evidence
 
 
 class Command(BaseCommand):

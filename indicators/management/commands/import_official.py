@@ -5,8 +5,9 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from authorities import audit
-from indicators.importers.official import import_official
-from indicators.importing import ImportFailed, refresh_planner_statistics
+from authorities.toolkit.importing import ImportFailed, refresh_planner_statistics
+from indicators.models import Observation
+from indicators.official.folder import import_official
 
 
 class Command(BaseCommand):
@@ -29,6 +30,6 @@ class Command(BaseCommand):
             audit.record_import("import_official", [folder], failure=failure)
             raise CommandError(f"Nothing was imported.\n{failure.summary()}") from failure
         audit.record_import("import_official", [folder], summary="\n".join(lines))
-        refresh_planner_statistics()
+        refresh_planner_statistics(Observation)
         for line in lines:
             self.stdout.write(line)

@@ -8,14 +8,11 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from authorities.demo_users import create_demo_users
 from authorities.models import Authority
-from indicators.demo import (
-    DEFAULT_AUTHORITIES,
-    DEFAULT_MONTHS,
-    DEFAULT_SEED,
-    fill_demo_return_values,
-    load_demo,
-)
-from indicators.importing import refresh_planner_statistics
+from authorities.toolkit.importing import refresh_planner_statistics
+from indicators.demo.load import load_demo
+from indicators.demo.plan import DEFAULT_AUTHORITIES, DEFAULT_MONTHS, DEFAULT_SEED
+from indicators.demo.returns import fill_demo_return_values
+from indicators.models import Observation
 
 
 class Command(BaseCommand):
@@ -47,7 +44,7 @@ class Command(BaseCommand):
             )
         except ValueError as error:
             raise CommandError(str(error)) from error
-        refresh_planner_statistics()
+        refresh_planner_statistics(Observation)
         for line in summary.lines():
             self.stdout.write(line)
         self.stdout.write(f"Done in {summary.seconds:.1f} s.")

@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 from typing import Any
 
 from django.conf import settings
-from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 from django.db import connection
 
-from reports import benchmark
+from reports.benchmark import hostile, loads, pages, results
 
 
 class Command(BaseCommand):
@@ -41,45 +39,23 @@ class Command(BaseCommand):
         parser.add_argument("--output", type=Path, default=Path("bench-results.json"))
 
     def handle(self, *args: Any, **options: Any) -> None:
-        timings: list[benchmark.Timing] = []
-        if not options["skip_load"]:
-            started = time.perf_counter()
-            call_command(
-                "load_demo",
-                authorities=options["authorities"],
-                months=options["months"],
-                stdout=self.stdout,
-            )
-            timings.append(
-                benchmark.Timing(
-                    "load_demo",
-                    round(time.perf_counter() - started, 1),
-                    f"{options['authorities']} authorities, {options['months']} months",
-                )
-            )
-        official = options["official"]
-        if official and official.is_dir():
-            # A first import into a database without official data, then the same files again.
-            benchmark.clear_official_data()
-            for name, note in (
-                ("import_official", f"{official}, first import"),
-                ("import_official again", "the same files, nothing new"),
-            ):
-                started = time.perf_counter()
-                call_command("import_official", official, stdout=open("/dev/null", "w"))  # noqa: SIM115
-                timings.append(
-                    benchmark.Timing(name, round(time.perf_counter() - started, 1), note)
-                )
-        endpoints, skipped = benchmark.default_endpoints(every_chart=options["every_chart"])
+        timings = loads.time_loads(
+            authorities=options["authorities"],
+            months=options["months"],
+            official=options["official"],
+            skip_load=options["skip_load"],
+            stdout=self.stdout,
+        )
+        endpoints, skipped = pages.default_endpoints(every_chart=options["every_chart"])
         measurements = [
-            benchmark.measure(e, repeats=options["repeats"], warmup=options["warmup"])
+            pages.measure(e, repeats=options["repeats"], warmup=options["warmup"])
             for e in endpoints
         ]
-        scripts = benchmark.javascript_sizes()
-        hostile: list[benchmark.Latency] = []
-        authority = benchmark.bench_authority()
+        scripts = pages.javascript_sizes()
+        latencies: list[hostile.Latency] = []
+        authority = pages.bench_authority()
         if authority is not None and not options["no_hostile_uploads"]:
-            hostile, why = benchmark.measure_hostile_uploads(authority)
+            latencies, why = hostile.measure_hostile_uploads(authority)
             if why:
                 skipped.append(why)
 
@@ -87,19 +63,19 @@ class Command(BaseCommand):
         for timing in timings:
             self.stdout.write(f"{timing.name}: {timing.seconds} s ({timing.note})")
         self.stdout.write("")
-        self.stdout.write(benchmark.table(measurements))
-        if hostile:
+        self.stdout.write(results.table(measurements))
+        if latencies:
             self.stdout.write("\nThree hostile uploads at once, with /healthz and a page:")
-            self.stdout.write(benchmark.latency_table(hostile))
+            self.stdout.write(hostile.latency_table(latencies))
         for line in skipped:
             self.stdout.write(f"skipped: {line}")
         self.stdout.write(f"\nJavaScript, gzip: {scripts['total'] / 1024:.0f} KB in all")
-        benchmark.write_json(
+        results.write_json(
             options["output"],
             database=connection.vendor,
             timings=timings,
             pages=measurements,
-            hostile_uploads=hostile,
+            hostile_uploads=latencies,
             skipped=skipped,
             javascript_gzip_bytes=scripts,
         )

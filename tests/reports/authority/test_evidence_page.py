@@ -11,8 +11,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from indicators.importers.evidence import import_evidence
 from indicators.models import Document, Evidence
+from indicators.official.evidence_write import import_evidence
 from tests.factories import AuthorityFactory, EventFactory, indicator
 
 pytestmark = pytest.mark.django_db

@@ -19,25 +19,12 @@ from tests.factories import (
     NeighbourFactory,
     ObservationFactory,
     RegionFactory,
+    annual,
     indicator,
 )
 from tests.reports.figures import drawn_figure
 
 pytestmark = pytest.mark.django_db
-
-
-def annual(code, area, year, value, level=AreaLevel.AUTHORITY, **extra):
-    return ObservationFactory(
-        indicator=indicator(code),
-        area_level=level,
-        area_code=area,
-        period_kind=PeriodKind.REPORTING_YEAR,
-        period_start=datetime.date(year - 1, 10, 1),
-        period_end=datetime.date(year, 9, 30),
-        period_label=str(year),
-        value=value,
-        **extra,
-    )
 
 
 @pytest.fixture
@@ -46,16 +33,16 @@ def place():
     region = RegionFactory(code="E12000003", name="Yorkshire and The Humber")
     authority = AuthorityFactory(name="Wakefield", gss_code="E08000036", region=region)
     for year, value in [(2017, 5.5), (2018, 28.7), (2019, 32.0), (2021, 14.2), (2025, 15.2)]:
-        annual("agency_sw_pct", authority.gss_code, year, value)
+        annual(authority.gss_code, year, value)
     neighbours = []
     for rank, value in enumerate([10, 12, 14, 16, 18, 20, 22, 24, 26, 40], start=1):
         neighbour = AuthorityFactory(region=region)
         NeighbourFactory(authority=authority, neighbour=neighbour, rank=rank)
-        annual("agency_sw_pct", neighbour.gss_code, 2025, float(value))
+        annual(neighbour.gss_code, 2025, float(value))
         neighbours.append(neighbour)
-    annual("agency_sw_pct", region.code, 2025, 11.0, level=AreaLevel.REGIONAL)
-    annual("agency_sw_pct", "E92000001", 2025, 13.0, level=AreaLevel.NATIONAL)
-    annual("agency_sw_pct", "E92000001", 2017, 15.8, level=AreaLevel.NATIONAL)
+    annual(region.code, 2025, 11.0, level=AreaLevel.REGIONAL)
+    annual("E92000001", 2025, 13.0, level=AreaLevel.NATIONAL)
+    annual("E92000001", 2017, 15.8, level=AreaLevel.NATIONAL)
     return authority
 
 
@@ -115,9 +102,9 @@ def test_a_simulated_authoritys_approved_returns_are_compared_with_simulated_fig
 
 
 def test_counts_are_not_drawn_against_england_and_region_totals(client, place):
-    annual("referrals_annual", place.gss_code, 2025, 4200.0)
-    annual("referrals_annual", "E92000001", 2025, 650000.0, level=AreaLevel.NATIONAL)
-    annual("referrals_annual", "E12000003", 2025, 70000.0, level=AreaLevel.REGIONAL)
+    annual(place.gss_code, 2025, 4200.0, code="referrals_annual")
+    annual("E92000001", 2025, 650000.0, level=AreaLevel.NATIONAL, code="referrals_annual")
+    annual("E12000003", 2025, 70000.0, level=AreaLevel.REGIONAL, code="referrals_annual")
     response = page(client, place, indicator="referrals_annual")
     names = [trace["name"] for trace in drawn_figure(response, "trajectory")["data"]]
     assert names == ["Wakefield (annual, official statistics)"]
@@ -221,7 +208,7 @@ def test_the_chart_controls_show_what_is_drawn_whatever_the_address_says(client,
 
 
 def test_csv_equals_the_table(client, place):
-    annual("agency_sw_pct", place.gss_code, 2020, None, symbol="x")
+    annual(place.gss_code, 2020, None, symbol="x")
     response = page(client, place, indicator="agency_sw_pct")
     table = response.context["table"]
     download = client.get(
@@ -292,11 +279,11 @@ def test_query_count_does_not_grow_with_periods_or_authorities(client, place):
     with CaptureQueriesContext(connection) as few:
         client.get(url, {"indicator": "agency_sw_pct"})
     for year in range(2010, 2017):
-        annual("agency_sw_pct", place.gss_code, year, 9.0)
-        annual("sw_vacancy_pct", place.gss_code, year, 9.0)
-        annual("agency_sw_pct", "E92000001", year, 9.0, level=AreaLevel.NATIONAL)
+        annual(place.gss_code, year, 9.0)
+        annual(place.gss_code, year, 9.0, code="sw_vacancy_pct")
+        annual("E92000001", year, 9.0, level=AreaLevel.NATIONAL)
     for _ in range(15):
-        annual("agency_sw_pct", AuthorityFactory().gss_code, 2025, 9.0)
+        annual(AuthorityFactory().gss_code, 2025, 9.0)
     with CaptureQueriesContext(connection) as many:
         client.get(url, {"indicator": "agency_sw_pct"})
     assert len(many) == len(few)

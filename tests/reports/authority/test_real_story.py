@@ -4,9 +4,9 @@ import pytest
 from django.urls import reverse
 
 from authorities.importers.neighbours import import_neighbours
-from authorities.importers.ofsted import import_ofsted
-from indicators.importers.ees import import_ees
-from indicators.importers.evidence import import_evidence
+from authorities.importers.ofsted_write import import_ofsted
+from indicators.official.ees_write import import_ees
+from indicators.official.evidence_write import import_evidence
 from tests.reports.figures import drawn_figure
 
 pytestmark = pytest.mark.django_db

@@ -23,6 +23,7 @@ from tests.factories import (
     NeighbourFactory,
     ObservationFactory,
     RegionFactory,
+    annual,
     indicator,
 )
 from tests.reports.figures import drawn_figure
@@ -31,20 +32,6 @@ pytestmark = pytest.mark.django_db
 
 
 ENGLAND = "E92000001"
-
-
-def annual(area, year, value, code="agency_sw_pct", level=AreaLevel.AUTHORITY, **extra):
-    return ObservationFactory(
-        indicator=indicator(code),
-        area_level=level,
-        area_code=area,
-        period_kind=PeriodKind.REPORTING_YEAR,
-        period_start=datetime.date(year - 1, 10, 1),
-        period_end=datetime.date(year, 9, 30),
-        period_label=str(year),
-        value=value,
-        **extra,
-    )
 
 
 def monthly(area, year, month, value, code="agency_sw_pct", **extra):

@@ -20,24 +20,11 @@ from tests.factories import (
     NeighbourFactory,
     ObservationFactory,
     RegionFactory,
+    annual,
     indicator,
 )
 
 pytestmark = pytest.mark.django_db
-
-
-def annual(area, year, value, code="agency_sw_pct", level=AreaLevel.AUTHORITY, **extra):
-    return ObservationFactory(
-        indicator=indicator(code),
-        area_level=level,
-        area_code=area,
-        period_kind=PeriodKind.REPORTING_YEAR,
-        period_start=datetime.date(year - 1, 10, 1),
-        period_end=datetime.date(year, 9, 30),
-        period_label=str(year),
-        value=value,
-        **extra,
-    )
 
 
 # name, GSS code, region, 2025 value, 2024 value
@@ -364,7 +351,7 @@ def test_the_page_without_any_figures(client):
 
 @pytest.mark.official_data
 def test_wakefield_in_the_2018_agency_league_from_the_published_file(official_dir):
-    from indicators.importers.ees import import_ees
+    from indicators.official.ees_write import import_ees
 
     path = official_dir / "csww_indicators_2017_to_2025.csv"
     import_ees([path])

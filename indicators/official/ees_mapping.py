@@ -4,8 +4,8 @@ Explore Education Statistics (EES) publishes "tidy data" CSVs: every row is one 
 (``time_period``, ``time_identifier``, ``geographic_level``, ``country_code``, ``country_name``;
 regional rows add ``region_code``/``region_name``, local authority rows add ``old_la_code``,
 ``new_la_code`` and ``la_name``); the other columns are filters (``category``, ``population_type``)
-or indicators. The importer (``indicators.importers.ees``) reads any such file; this module says
-what the columns mean:
+or indicators. The importer (``ees_read`` and ``ees_write`` beside this module) reads any such
+file; this module says what the columns mean:
 
 - ``RELEASES``: each official release, recognised by a set of its columns (not by its file name),
   which of its columns become which catalogue indicator, under which filter values, with which
@@ -30,8 +30,8 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from .catalogue import CATALOGUE
-from .models import AreaLevel, PeriodKind, Symbol
+from indicators.catalogue import CATALOGUE
+from indicators.models import AreaLevel, PeriodKind, Symbol
 
 # --- the layout ---------------------------------------------------------------------------------
 
@@ -116,8 +116,6 @@ SKIPPED_GEOGRAPHIC_LEVELS = frozenset(
 
 # --- areas --------------------------------------------------------------------------------------
 
-ENGLAND_CODE = "E92000001"
-ENGLAND_NAME = "England"
 
 ENGLISH_REGIONS: dict[str, str] = {
     "E12000001": "North East",
@@ -138,11 +136,6 @@ SUB_REGIONS: dict[str, tuple[str, str]] = {
     "E13000002": ("Outer London", "E12000007"),
 }
 
-# Children's services are run by upper-tier authorities (unitary, metropolitan, London borough,
-# county): a local authority row must carry one of these GSS codes.
-AUTHORITY_CODE = re.compile(r"^E(06|08|09|10)\d{6}$")
-GSS_CODE = re.compile(r"^[EKNSW]\d{8}$")
-DFE_CODE = re.compile(r"^\d{3}$")
 # A joint return names every authority in each of the three columns, separated by " / ".
 JOINT_SEPARATOR = "/"
 

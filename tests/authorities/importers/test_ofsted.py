@@ -10,14 +10,10 @@ import pandas as pd
 import pytest
 from django.core.management import CommandError, call_command
 
-from authorities.importers.ofsted import (
-    ParsedWorkbook,
-    import_ofsted,
-    parse_workbook,
-    write_inspections,
-)
+from authorities.importers.ofsted_read import ParsedWorkbook, parse_workbook
+from authorities.importers.ofsted_write import import_ofsted, write_inspections
 from authorities.models import Authority, Framework, Grade, Inspection, InspectionKind
-from indicators.importing import ImportFailed
+from authorities.toolkit.importing import ImportFailed
 from tests.conftest import SHARED_DATA, _require
 from tests.factories import AuthorityFactory, InspectionFactory
 
@@ -189,7 +185,7 @@ def test_outcomes_workbook_creates_missing_authorities_history_workbook_cannot(r
 
 
 def test_after_the_real_import_ees_nothing_is_created(real, official_dir):
-    ees = pytest.importorskip("indicators.importers.ees")
+    ees = pytest.importorskip("indicators.official.ees_write")
     ees.import_ees([official_dir / CSWW])
     authorities = Authority.objects.count()
 

@@ -2,8 +2,8 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from authorities.models import Authority, Inspection, StatisticalNeighbour
-from indicators.importers.official import classify
 from indicators.models import Evidence, Observation
+from indicators.official.folder import classify
 
 pytestmark = pytest.mark.django_db
 

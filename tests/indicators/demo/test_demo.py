@@ -21,14 +21,10 @@ from authorities.models import (
     Region,
     StatisticalNeighbour,
 )
+from authorities.toolkit.months import last_complete_month
 from indicators.catalogue import catalogue_rows
-from indicators.demo import (
-    SIMULATED,
-    ObservationBlock,
-    build_plan,
-    last_complete_month,
-    load_demo,
-)
+from indicators.demo.load import SIMULATED, load_demo
+from indicators.demo.plan import ObservationBlock, build_plan
 from indicators.models import (
     AreaLevel,
     Indicator,
@@ -614,7 +610,7 @@ def test_command_refuses_too_few_authorities():
 
 @pytest.mark.django_db
 def test_the_demo_users_authority_has_its_approved_figures_on_its_returns(loaded):
-    from indicators.demo import fill_demo_return_values
+    from indicators.demo.returns import fill_demo_return_values
     from indicators.models import ReturnValue
 
     authority = Authority.objects.filter(is_demo=True).order_by("name").first()
@@ -651,7 +647,7 @@ def test_the_demo_users_authority_has_its_approved_figures_on_its_returns(loaded
 
 @pytest.mark.django_db
 def test_reloading_the_demo_removes_figures_published_from_demo_returns(loaded):
-    from indicators.demo import fill_demo_return_values
+    from indicators.demo.returns import fill_demo_return_values
 
     authority = Authority.objects.filter(is_demo=True).order_by("name").first()
     fill_demo_return_values(authority)

@@ -15,9 +15,10 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from authorities.models import Authority, Region
-from indicators.importers.ees import import_ees, parse_cell, parse_time
-from indicators.importing import ImportFailed
+from authorities.toolkit.importing import ImportFailed
 from indicators.models import Indicator, Observation, Source
+from indicators.official.ees_read import parse_cell, parse_time
+from indicators.official.ees_write import import_ees
 
 pytestmark = pytest.mark.django_db
 

@@ -19,9 +19,10 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from authorities.models import Authority, DatePrecision, Event, EventCategory
-from indicators.importers.evidence import DEFAULT_DIRECTORY, import_evidence
-from indicators.importing import ImportFailed
+from authorities.toolkit.importing import ImportFailed
 from indicators.models import Document, Evidence, Observation, PeriodKind, Source
+from indicators.official.evidence_read import DEFAULT_DIRECTORY
+from indicators.official.evidence_write import import_evidence
 from tests.conftest import SHARED_DATA
 from tests.factories import AuthorityFactory, EventFactory, ObservationFactory
 

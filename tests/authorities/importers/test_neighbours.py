@@ -9,7 +9,7 @@ from django.core.management import CommandError, call_command
 
 from authorities.importers.neighbours import import_neighbours
 from authorities.models import Authority, StatisticalNeighbour
-from indicators.importing import ImportFailed
+from authorities.toolkit.importing import ImportFailed
 from tests.factories import AuthorityFactory, NeighbourFactory
 
 pytestmark = pytest.mark.django_db

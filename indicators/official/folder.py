@@ -13,11 +13,11 @@ from pathlib import Path
 from django.db import transaction
 
 from authorities.importers.neighbours import import_neighbours
-from authorities.importers.ofsted import import_ofsted
+from authorities.importers.ofsted_write import import_ofsted
+from authorities.toolkit.importing import ImportFailed, RowError
 
-from ..importing import ImportFailed, RowError
-from .ees import import_ees
-from .evidence import import_evidence
+from .ees_write import import_ees
+from .evidence_write import import_evidence
 
 WORKBOOK_SUFFIXES = {".ods", ".xlsx"}
 

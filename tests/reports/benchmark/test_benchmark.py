@@ -9,7 +9,7 @@ from django.core.management import call_command
 
 from authorities.models import Authority
 from indicators.models import Indicator, Observation, Source
-from reports import benchmark
+from reports.benchmark import loads
 from tests.factories import AuthorityFactory, ObservationFactory, RegionFactory
 
 pytestmark = pytest.mark.django_db
@@ -78,6 +78,6 @@ def test_clearing_official_data_keeps_the_demo():
     demo = AuthorityFactory(name="Simulated Vale", is_demo=True, region=RegionFactory(is_demo=True))
     ObservationFactory(area_code=real.gss_code, source=Source.OFFICIAL)
     ObservationFactory(area_code=demo.gss_code, source=Source.DEMO)
-    benchmark.clear_official_data()
+    loads.clear_official_data()
     assert list(Authority.objects.values_list("name", flat=True)) == ["Simulated Vale"]
     assert list(Observation.objects.values_list("source", flat=True)) == [Source.DEMO]
