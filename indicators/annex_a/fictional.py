@@ -744,37 +744,33 @@ _DATE_FORMULA = re.compile(
 _EPOCH = dt.date(1899, 12, 30)
 
 
-def _cache_formula_results(data: bytes) -> bytes:
-    """openpyxl saves formulas without results; Excel saves them with. Give each DATE(y,m,d)
-    formula its result, as Excel would, so the workbook looks like one Excel saved."""
+def _with_result(match: re.Match[bytes]) -> bytes:
+    day = dt.date(int(match.group(3)), int(match.group(4)), int(match.group(5)))
+    serial = str((day - _EPOCH).days).encode()
+    return match.group(0).replace(b"<v/>", b"<v />").replace(b"<v />", b"<v>" + serial + b"</v>")
+
+
+_STAMP = re.compile(rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*(</dcterms:)")
+
+
+def as_saved_by_excel(data: bytes, stamp: dt.date) -> bytes:
+    """Make the saved file the same bytes every time (openpyxl stamps the time of saving), and
+    give each DATE(y,m,d) formula its result, as Excel saves formulas with results."""
     source = zipfile.ZipFile(io.BytesIO(data))
     out = io.BytesIO()
+    when = f"{stamp.isoformat()}T00:00:00Z".encode()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
         for item in source.infolist():
             content = source.read(item)
             if item.filename.startswith("xl/worksheets/"):
-
-                def result(match: re.Match[bytes]) -> bytes:
-                    day = dt.date(int(match.group(3)), int(match.group(4)), int(match.group(5)))
-                    serial = (day - _EPOCH).days
-                    return (
-                        b'<c r="'
-                        + match.group(1)
-                        + b'"'
-                        + match.group(2)
-                        + b"><f>DATE("
-                        + match.group(3)
-                        + b","
-                        + match.group(4)
-                        + b","
-                        + match.group(5)
-                        + b")</f><v>"
-                        + str(serial).encode()
-                        + b"</v></c>"
-                    )
-
-                content = _DATE_FORMULA.sub(result, content)
-            target.writestr(item, content)
+                content = _DATE_FORMULA.sub(_with_result, content)
+            elif item.filename == "docProps/core.xml":
+                content = _STAMP.sub(lambda m: m.group(1) + when + m.group(2), content)
+            fixed = zipfile.ZipInfo(
+                item.filename, date_time=(stamp.year, stamp.month, stamp.day, 0, 0, 0)
+            )
+            fixed.compress_type = zipfile.ZIP_DEFLATED
+            target.writestr(fixed, content)
     return out.getvalue()
 
 
@@ -919,7 +915,7 @@ def build(
     buffer = io.BytesIO()
     workbook.save(buffer)
     data = buffer.getvalue()
-    found.data = _cache_formula_results(data) if messy else data
+    found.data = as_saved_by_excel(data, end)
     found.child_ids = tuple(c.id for c in simulation.children)
     found.worker_names = tuple(
         name

@@ -2,11 +2,11 @@
 
 Lists 1, 3 and 5 (contacts, referrals, section 47 enquiries) hold only events inside the
 workbook's period, so their dates mark it out. A stray date (a typing slip a decade out) must not
-stretch the period into years of empty months, so the period is the longest unbroken run of
-months with activity in those lists; dates outside it are reported. A period that starts on or
-before its month's first working day covers the whole month, and one that ends on or after the
-month's last working day covers it to the end: a council with no contacts over a bank holiday
-weekend still covers the month.
+stretch the period into years of empty months, so the period is the busiest run of months with
+activity in those lists (more than two quiet months in a row break a run); dates outside it are
+reported. A period that starts on or before its month's first working day covers the whole
+month, and one that ends on or after the month's last working day covers it to the end: a
+council with no contacts over a bank holiday weekend still covers the month.
 """
 
 from __future__ import annotations
@@ -19,6 +19,9 @@ import numpy as np
 from indicators.annex_a.quality import Issue, IssueKind, first_rows, plural, rows_phrase
 from indicators.annex_a.reader import AnnexA
 from indicators.annex_a.working_days import first_working_day, last_working_day, month_end
+
+# Months in a row without a contact, referral or enquiry that still leave the period unbroken.
+MAX_QUIET_MONTHS = 2
 
 # (list, column) pairs whose rows are all events inside the workbook's period.
 PERIOD_EVENTS = ((1, "contact_date"), (3, "referral_date"), (5, "strategy_date"))
@@ -79,8 +82,9 @@ def infer_period(annex: AnnexA) -> Period | None:
         return None
     every = np.concatenate(dates)
     months, counts = np.unique(every.astype("datetime64[M]"), return_counts=True)
-    # Split the active months into unbroken runs and keep the busiest run (the latest on a tie).
-    gaps = np.flatnonzero(np.diff(months.astype(np.int64)) > 1)
+    # Split the active months into runs, broken where more than two months in a row have no
+    # activity, and keep the busiest run (the latest on a tie).
+    gaps = np.flatnonzero(np.diff(months.astype(np.int64)) > MAX_QUIET_MONTHS + 1)
     bounds = np.split(np.arange(len(months)), gaps + 1)
     best = max(bounds, key=lambda run: (counts[run].sum(), run[-1]))
     first, last = months[best[0]], months[best[-1]]

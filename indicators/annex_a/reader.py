@@ -650,11 +650,13 @@ def read_workbook(data: bytes, *, limits: Limits = DEFAULT_LIMITS) -> AnnexA:
     marked_by_sheet: dict[str, dict[tuple[int, int], v.Marker]] = {}
     for number, name in sorted(needed.items()):
         xml = _read_member(archive, paths[name], limits)
-        rows = _count_rows(xml)
-        if rows > limits.max_rows_per_list + HEADER_SEARCH_ROWS:
-            raise _too_large(limits, "max_rows_per_list", f"{list_title(number)} has {rows:,} rows")
+        rows = _count_rows(xml) - 1  # less the header row
+        if rows > limits.max_rows_per_list:
+            raise _too_large(
+                limits, "max_rows_per_list", f"{list_title(number)} has {rows:,} rows"
+            )
         total_rows += rows
-        if total_rows > limits.max_rows_total + HEADER_SEARCH_ROWS * len(needed):
+        if total_rows > limits.max_rows_total:
             raise _too_large(
                 limits, "max_rows_total", f"the lists hold more than {total_rows:,} rows"
             )

@@ -471,7 +471,7 @@ def previous_distinct(
     """For each row, the latest date strictly before its own among the same child's rows
     (NaT when there is none). Used for 'referred before' and 'a plan before'."""
     n = len(dates)
-    result = np.full(n, np.datetime64("NaT"), dtype="datetime64[D]")
+    result = np.full(n, np.datetime64("NaT", "D"), dtype="datetime64[D]")
     if n == 0:
         return result
     codes, _ = pd.factorize(children)
@@ -484,7 +484,7 @@ def previous_distinct(
     before = run_start - 1
     valid = before >= 0
     valid[valid] = c[before[valid]] == c[valid]
-    previous = np.full(n, np.datetime64("NaT"), dtype="datetime64[D]")
+    previous = np.full(n, np.datetime64("NaT", "D"), dtype="datetime64[D]")
     previous[valid] = d[before[valid]]
     result[order] = previous
     return result
@@ -514,7 +514,7 @@ def _rereferrals(ctx: Context, month: dt.date) -> _Tally | _Unknown:
     if "rereferral" not in ctx.cache:
         dates = data.dates("referral_date")
         ok = ctx.usable(3, ("referral_date",))
-        previous = np.full(len(data), np.datetime64("NaT"), dtype="datetime64[D]")
+        previous = np.full(len(data), np.datetime64("NaT", "D"), dtype="datetime64[D]")
         previous[ok] = previous_distinct(data.columns["child_id"][ok], dates[ok])
         in_list = ~np.isnat(previous) & (previous >= add_months(dates, -12))
         count = data.columns["referrals_12m"]
@@ -578,7 +578,7 @@ def _repeat_plans(ctx: Context, month: dt.date) -> _Tally | _Unknown:
     starts = data.dates("cp_start")
     ok = ctx.usable(7, ("cp_start",)) & ~np.isnat(starts)
     if "earlier_plan" not in ctx.cache:
-        previous = np.full(len(data), np.datetime64("NaT"), dtype="datetime64[D]")
+        previous = np.full(len(data), np.datetime64("NaT", "D"), dtype="datetime64[D]")
         previous[ok] = previous_distinct(data.columns["child_id"][ok], starts[ok])
         ctx.cache["earlier_plan"] = ~np.isnat(previous)
     earlier: npt.NDArray[np.bool_] = ctx.cache["earlier_plan"]  # type: ignore[assignment]

@@ -140,7 +140,7 @@ def parse_date_text(text: str) -> dt.date | None:
 
 def read_dates(cells: Sequence[Raw]) -> Column:
     """Dates from real dates, datetimes, Excel serial numbers or text; NaT where blank."""
-    out = np.full(len(cells), np.datetime64("NaT"), dtype="datetime64[D]")
+    out = np.full(len(cells), np.datetime64("NaT", "D"), dtype="datetime64[D]")
     problems: list[Problem | None] = [None] * len(cells)
     cache: dict[str, dt.date | None] = {}
     for i, value in enumerate(cells):

@@ -104,4 +104,4 @@ def add_months(days: object, months: int) -> DateArray:
     moved = target.astype("datetime64[D]") + np.minimum(day_offset, length - 1).astype(
         "timedelta64[D]"
     )
-    return np.where(missing, np.datetime64("NaT"), moved).astype("datetime64[D]")
+    return np.where(missing, np.datetime64("NaT", "D"), moved).astype("datetime64[D]")
