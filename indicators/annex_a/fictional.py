@@ -398,6 +398,7 @@ class _Simulation:
         per_day = self.scale * 12 / 250
         day = start
         referred: dict[str, list[dt.date]] = {}
+        seen: set[tuple[str, dt.date]] = set()
         # A contact on the period's first and last working days, so the period is plain.
         edges = {
             self.wd(start, 0),
@@ -412,8 +413,11 @@ class _Simulation:
                 returning = referred and rng.random() < 0.12
                 if returning:
                     child = self.children[int(rng.integers(len(self.children)))]
-                else:
+                if not returning or (child.id, day) in seen:
+                    # Annex A holds no contact reference, so two contacts about one child on
+                    # one day would be indistinguishable from a repeated row: not generated.
                     child = self.child()
+                seen.add((child.id, day))
                 self.lists[1].append(
                     self.base(child)
                     | {"Date of Contact": day, "Contact Source": _SOURCES[int(rng.integers(5))]}

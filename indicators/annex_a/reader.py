@@ -652,9 +652,7 @@ def read_workbook(data: bytes, *, limits: Limits = DEFAULT_LIMITS) -> AnnexA:
         xml = _read_member(archive, paths[name], limits)
         rows = _count_rows(xml) - 1  # less the header row
         if rows > limits.max_rows_per_list:
-            raise _too_large(
-                limits, "max_rows_per_list", f"{list_title(number)} has {rows:,} rows"
-            )
+            raise _too_large(limits, "max_rows_per_list", f"{list_title(number)} has {rows:,} rows")
         total_rows += rows
         if total_rows > limits.max_rows_total:
             raise _too_large(

@@ -35,7 +35,13 @@ HEADERS = {
         "Strategy discussion initiating Section 47 Enquiry Start Date",
         "Date of Initial Child Protection Conference",
     ],
-    6: ["Child Unique ID", "CIN Start Date", "CIN Closure Date", "Allocated Team", "Allocated Worker"],
+    6: [
+        "Child Unique ID",
+        "CIN Start Date",
+        "CIN Closure Date",
+        "Allocated Team",
+        "Allocated Worker",
+    ],
     7: [
         "Child Unique ID",
         "Child Protection Plan Start Date",
@@ -95,4 +101,7 @@ def read(**rows: Iterable[Sequence[object]]) -> AnnexA:
 def contacts_through(first: dt.date, last: dt.date) -> list[list[object]]:
     """A contact on each of two days, which sets the workbook's period to run from ``first`` to
     ``last`` (lists 1, 3 and 5 mark the period out)."""
-    return [["P-1", "a) Male", None, first, "q) 6: Police"], ["P-2", "Female", None, last, "Police"]]
+    return [
+        ["P-1", "a) Male", None, first, "q) 6: Police"],
+        ["P-2", "Female", None, last, "Police"],
+    ]

@@ -32,7 +32,10 @@ def test_sheets_are_found_whatever_their_names_look_like():
             "List1": [["Child Unique ID", "Date of Contact"], ["C1", D(2024, 5, 3)]],
             "list 3 - referrals": [["Child ID", "Referral Date"], ["C1", D(2024, 5, 3)]],
             "LIST_7 CP": [["Child Unique ID", "CP Plan Start Date"], ["C1", D(2024, 5, 3)]],
-            "List 08": [["Child Unique ID", "Date Started to be Looked After"], ["C2", D(2024, 1, 1)]],
+            "List 08": [
+                ["Child Unique ID", "Date Started to be Looked After"],
+                ["C2", D(2024, 1, 1)],
+            ],
         }
     )
     annex = read_workbook(data)

@@ -104,7 +104,7 @@ def test_assessments_within_45_working_days_leave_bank_holidays_out():
         ["A5", D(2025, 6, 2), None, "T", "W"],  # still open
     ]
     result = compute(period=(D(2025, 5, 1), D(2025, 6, 30)), list4=rows)
-    value, numerator, denominator = shown(result, "assessments_45wd_pct", june)
+    _value, numerator, denominator = shown(result, "assessments_45wd_pct", june)
     assert (numerator, denominator) == (1, 3)
     assert shown(result, "assessments_45wd_pct", D(2025, 5, 1)) == (100.0, 1, 1)
 
@@ -218,7 +218,7 @@ def test_reviews_of_children_looked_after():
         care("R7", D(2024, 2, 1), review=D(2023, 12, 1)),  # a review before this period
     ]
     result = compute(list8=rows)
-    value, numerator, denominator = shown(result, "cla_reviews_in_time_pct", MAR)
+    _value, numerator, denominator = shown(result, "cla_reviews_in_time_pct", MAR)
     assert (numerator, denominator) == (2, 6)
     assert shown(result, "cla_reviews_in_time_pct", FEB) == (75.0, 3, 4)
     assert shown(result, "cla_reviews_in_time_pct", JAN) == (100.0, 4, 4)
@@ -230,7 +230,14 @@ def test_reviews_of_children_looked_after():
 def test_care_leavers_in_touch_in_education_and_suitably_housed():
     rows = [
         ["CL1", "LC", "W", "Yes", "Suitable", "F1: Full time in higher education"],
-        ["CL2", "LC", "W", "a) Yes", "b) Unsuitable", "G5: Not in education, employment or training"],
+        [
+            "CL2",
+            "LC",
+            "W",
+            "a) Yes",
+            "b) Unsuitable",
+            "G5: Not in education, employment or training",
+        ],
         ["CL3", "LC", "W", "No", "Suitable", "F2"],  # not in touch
         ["CL4", "LC", "W", "NREQ", "Suitable", "F2"],  # no longer requires services
         ["CL5", "LC", "W", "Yes", None, None],  # in touch, nothing recorded
@@ -275,7 +282,9 @@ def test_a_missing_list_makes_its_measures_not_computable_and_says_so():
     result = compute(list1=contacts_through(*Q1))
     eet = result.figure("care_leavers_eet_pct", MAR)
     assert eet.status is Status.NOT_COMPUTABLE
-    assert eet.reason == "List 9 (care leavers) is not in the workbook, or none of it could be read."
+    assert (
+        eet.reason == "List 9 (care leavers) is not in the workbook, or none of it could be read."
+    )
     [missing] = [
         i for i in result.quality.issues if i.kind is IssueKind.MISSING_LIST and i.list_number == 9
     ]
