@@ -44,7 +44,8 @@ class Issue:
     count: int
     rows: tuple[int, ...]  # the first few spreadsheet row numbers (1 = the first row)
     message: str
-    measures: tuple[str, ...] = ()  # codes of the measures this issue affects
+    measures: tuple[str, ...] = ()  # codes of the measures that read what this is about
+    stops: tuple[str, ...] = ()  # of those, the ones that could not be computed because of it
 
     def as_dict(self) -> dict[str, object]:
         return {
@@ -55,6 +56,7 @@ class Issue:
             "rows": list(self.rows),
             "message": self.message,
             "measures": list(self.measures),
+            "stops": list(self.stops),
         }
 
 

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 
 import numpy as np
@@ -133,10 +133,6 @@ class Measure:
             max_unreadable=f"{MAX_UNREADABLE_SHARE:.0%}",
             **timescales.__dict__,
         )
-
-    @property
-    def lists(self) -> tuple[int, ...]:
-        return tuple(n.list_number for n in self.needs)
 
 
 @dataclass(frozen=True)
@@ -838,26 +834,25 @@ SNAPSHOT_ONLY = {
 # --- putting it together -----------------------------------------------------------------------
 
 
-def _missing(measure: Measure, annex: AnnexA) -> str:
-    """Why the workbook cannot give this measure at all, or ''."""
+def _missing(measure: Measure, annex: AnnexA) -> tuple[str, int | None]:
+    """Why the workbook cannot give this measure at all (and the list to blame), or ''."""
     for need in measure.needs:
         if need.optional:
             continue
         spec = LISTS[need.list_number]
         data = annex.get(need.list_number)
         if data is None:
-            return f"{spec.title} is not in the workbook, or none of it could be read."
+            return f"{spec.title} is not in the workbook, or none of it could be read.", spec.number
         absent = [spec.column(k).header for k in need.columns if not data.has(k)]
         if absent:
             names = " and ".join(f"“{h}”" for h in absent)
-            return f"{spec.title} has no column like {names}."
-        if not len(data):
-            return f"{spec.title} has no rows that could be read."
-    return ""
+            return f"{spec.title} has no column like {names}.", spec.number
+    return "", None
 
 
-def _unreadable(measure: Measure, annex: AnnexA) -> tuple[str, tuple[str, ...]]:
-    """(reason to give up, notes) from the share of rows a needed value could not be read in."""
+def _unreadable(measure: Measure, annex: AnnexA) -> tuple[str, int | None, tuple[str, ...]]:
+    """(reason to give up, the list to blame, notes) from the share of a list's rows that a
+    needed value could not be read in (rows without a child identifier included)."""
     notes = []
     for need in measure.needs:
         data = annex.get(need.list_number)
@@ -866,24 +861,26 @@ def _unreadable(measure: Measure, annex: AnnexA) -> tuple[str, tuple[str, ...]]:
         bad = np.zeros(len(data), dtype=bool)
         for key in need.columns:
             bad |= data.bad[key]
-        count = int(bad.sum())
+        count = int(bad.sum()) + data.dropped
         if not count:
             continue
-        share = count / len(data)
+        rows = len(data) + data.dropped
+        share = count / rows
         title = list_title(need.list_number)
         if share > MAX_UNREADABLE_SHARE:
             return (
-                f"In {title}, {count:,} of {len(data):,} rows ({share:.0%}) have a value this "
+                f"In {title}, {count:,} of {rows:,} rows ({share:.0%}) have a value this "
                 f"measure needs that could not be read: more than "
                 f"{MAX_UNREADABLE_SHARE:.0%}, so the figure would mislead. See the data quality "
                 "report.",
+                need.list_number,
                 (),
             )
         notes.append(
             f"{plural(count, 'row')} of {title} left out: a value this measure needs could "
             "not be read (see the data quality report)."
         )
-    return "", tuple(notes)
+    return "", None, tuple(notes)
 
 
 def _figure(measure: Measure, month: dt.date, tally: _Tally, notes: tuple[str, ...]) -> Figure:
@@ -926,6 +923,7 @@ def _figure(measure: Measure, month: dt.date, tally: _Tally, notes: tuple[str, .
 
 
 def _issue_measures(issue: Issue) -> tuple[str, ...]:
+    """The measures that read the list (and column) an issue is about."""
     if issue.list_number is None or issue.kind is IssueKind.BLANK_ROWS:
         return ()
     spec = LISTS.get(issue.list_number)
@@ -950,12 +948,40 @@ def _issue_measures(issue: Issue) -> tuple[str, ...]:
     return tuple(affected)
 
 
-def _with_measures(report: QualityReport) -> QualityReport:
-    from dataclasses import replace
+_MISSING_KINDS = {IssueKind.MISSING_LIST, IssueKind.MISSING_COLUMN}
+_UNREADABLE_KINDS = {
+    IssueKind.UNREADABLE_DATE,
+    IssueKind.UNREADABLE_NUMBER,
+    IssueKind.UNKNOWN_CODE,
+    IssueKind.ERROR_VALUE,
+    IssueKind.FORMULA_WITHOUT_VALUE,
+    IssueKind.DATES_OUT_OF_ORDER,
+    IssueKind.BLANK_VALUE,
+    IssueKind.MISSING_CHILD_ID,
+}
 
-    return replace(
-        report, issues=tuple(replace(i, measures=_issue_measures(i)) for i in report.issues)
-    )
+
+def _with_measures(
+    report: QualityReport, stopped: dict[str, tuple[int, str]] | None = None
+) -> QualityReport:
+    """Each issue with the measures it affects, and those it stopped from being computed."""
+    stopped = stopped or {}
+
+    def stops(issue: Issue, affected: tuple[str, ...]) -> tuple[str, ...]:
+        cause = (
+            "missing"
+            if issue.kind in _MISSING_KINDS
+            else "unreadable"
+            if issue.kind in _UNREADABLE_KINDS
+            else None
+        )
+        return tuple(m for m in affected if stopped.get(m) == (issue.list_number, cause))
+
+    issues = []
+    for issue in report.issues:
+        affected = _issue_measures(issue)
+        issues.append(replace(issue, measures=affected, stops=stops(issue, affected)))
+    return replace(report, issues=tuple(issues))
 
 
 def as_period(period: Period | tuple[dt.date, dt.date] | None, annex: AnnexA) -> Period | None:
@@ -1007,11 +1033,16 @@ def compute_months(
     ctx = Context(annex, timescales, chosen)
     snapshot = chosen.snapshot_month
     figures: list[Figure] = []
+    stopped: dict[str, tuple[int, str]] = {}
     for measure in MEASURES:
-        reason = _missing(measure, annex)
+        reason, blamed = _missing(measure, annex)
         notes: tuple[str, ...] = ()
-        if not reason:
-            reason, notes = _unreadable(measure, annex)
+        if blamed is not None:
+            stopped[measure.code] = (blamed, "missing")
+        else:
+            reason, blamed, notes = _unreadable(measure, annex)
+            if blamed is not None:
+                stopped[measure.code] = (blamed, "unreadable")
         for month in months:
             if reason:
                 figures.append(Figure(measure.code, month, Status.NOT_COMPUTABLE, reason=reason))
@@ -1033,7 +1064,7 @@ def compute_months(
                 )
             else:
                 figures.append(_figure(measure, month, result, notes))
-    return MonthlyResult(chosen, tuple(figures), _with_measures(quality), timescales)
+    return MonthlyResult(chosen, tuple(figures), _with_measures(quality, stopped), timescales)
 
 
 def _snapshot_reason(period: Period, snapshot: dt.date | None) -> str:

@@ -20,7 +20,6 @@ class Kind(StrEnum):
     ID = "id"
     DATE = "date"
     COUNT = "count"
-    YES_NO = "yes_no"
     IN_TOUCH = "in_touch"
     ACTIVITY = "activity"
     SUITABILITY = "suitability"
@@ -32,7 +31,6 @@ READERS = {
     Kind.ID: v.read_ids,
     Kind.DATE: v.read_dates,
     Kind.COUNT: v.read_counts,
-    Kind.YES_NO: v.read_yes_no,
     Kind.IN_TOUCH: v.read_in_touch,
     Kind.ACTIVITY: v.read_activity,
     Kind.SUITABILITY: v.read_suitability,

@@ -54,12 +54,6 @@ def without_prefix(text: str) -> str:
     return _PREFIX.sub("", text, count=1)
 
 
-def is_blank(value: Raw) -> bool:
-    return value is None or (
-        isinstance(value, str) and not isinstance(value, Marker) and not clean_text(value)
-    )
-
-
 @dataclass
 class Column:
     """One column read: values, and which cells held something that could not be read."""
@@ -224,17 +218,6 @@ NOT_KNOWN = "not known"  # a recognised answer meaning the information is not kn
 _NOT_KNOWN_WORDS = {"unknown", "not known", "not recorded", "not stated", "information not known"}
 
 
-def _yes_no(text: str) -> str | None:
-    t = without_prefix(text)
-    if t in {"yes", "y", "true", "1"}:
-        return YES
-    if t in {"no", "n", "false", "0"}:
-        return NO
-    if t in _NOT_KNOWN_WORDS:
-        return NOT_KNOWN
-    return None
-
-
 # Codes DfE uses for whether the authority is in touch with a care leaver: in touch (YES), not in
 # touch (NO), died (DIED), refused (REFU), no longer requires services (NREQ), returned home
 # (RHOM).
@@ -312,10 +295,6 @@ def _read_codes(cells: Sequence[Raw], decode: Callable[[str], str | None]) -> Co
         elif code:
             out[i] = code
     return Column(out, problems)
-
-
-def read_yes_no(cells: Sequence[Raw]) -> Column:
-    return _read_codes(cells, _yes_no)
 
 
 def read_in_touch(cells: Sequence[Raw]) -> Column:

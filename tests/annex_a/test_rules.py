@@ -289,6 +289,7 @@ def test_a_missing_list_makes_its_measures_not_computable_and_says_so():
         i for i in result.quality.issues if i.kind is IssueKind.MISSING_LIST and i.list_number == 9
     ]
     assert set(missing.measures) == {"care_leavers_eet_pct", "care_leavers_accom_pct"}
+    assert set(missing.stops) == {"care_leavers_eet_pct", "care_leavers_accom_pct"}
     assert result.figure("contacts", MAR).status is Status.COMPUTED
 
 
@@ -304,7 +305,7 @@ def test_a_missing_column_stops_only_the_measures_that_need_it():
     assert stopped.status is Status.NOT_COMPUTABLE
     assert "“Number of Referrals in Last 12 Months”" in stopped.reason
     [issue] = [i for i in result.quality.issues if i.kind is IssueKind.MISSING_COLUMN]
-    assert issue.measures == ("rereferrals_12m_pct",)
+    assert issue.measures == issue.stops == ("rereferrals_12m_pct",)
 
 
 def test_too_many_unreadable_values_stop_a_measure_a_few_are_left_out():
@@ -315,10 +316,20 @@ def test_too_many_unreadable_values_stop_a_measure_a_few_are_left_out():
         "1 row of List 1 (contacts) left out: a value this measure needs could not be read "
         "(see the data quality report).",
     )
+    [unreadable] = [i for i in few.quality.issues if i.kind is IssueKind.UNREADABLE_DATE]
+    assert (unreadable.measures, unreadable.stops) == (("contacts",), ())
     many = compute(list1=[*good[:18], contact("X", "soon"), contact("Y", "#N/A")])  # 10%
     stopped = many.figure("contacts", FEB)
     assert stopped.status is Status.NOT_COMPUTABLE
     assert "2 of 20 rows (10%)" in stopped.reason
+    stops = {i.kind: i.stops for i in many.quality.issues if i.list_number == 1}
+    assert stops[IssueKind.UNREADABLE_DATE] == stops[IssueKind.ERROR_VALUE] == ("contacts",)
+
+
+def test_a_list_with_a_header_and_no_rows_counts_nothing():
+    result = compute(list1=contacts_through(*Q1), list5=[])
+    assert [result.figure("s47_enquiries", m).value for m in (JAN, FEB, MAR)] == [0, 0, 0]
+    assert result.figure("icpc_15wd_pct", MAR).status is Status.NO_CASES
 
 
 # --- the period --------------------------------------------------------------------------------
