@@ -28,5 +28,6 @@ urlpatterns = [
     path("accounts/", include("django.contrib.auth.urls")),
     path("audit/", audit_log, name="audit"),
     path("returns/", include("indicators.urls")),
+    path("", include("indicators.milestones.urls")),
     path("", include("reports.urls")),
 ]
