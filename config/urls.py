@@ -29,5 +29,6 @@ urlpatterns = [
     path("audit/", audit_log, name="audit"),
     path("returns/", include("indicators.urls")),
     path("", include("indicators.milestones.urls")),
+    path("watchlist/", include("reports.watchlist.urls")),
     path("", include("reports.urls")),
 ]

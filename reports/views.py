@@ -29,6 +29,7 @@ from . import charts, presenters, selectors, statistics
 from .formatting import lower_first
 from .forms import MilestoneForm, MilestoneRemovalForm
 from .milestone_history import milestone_history as milestone_changes
+from .watchlist.views import authority_page_context
 
 FIRST_YEAR = 2009
 
@@ -172,6 +173,7 @@ def authority_detail(request: HttpRequest, gss_code: str) -> HttpResponse:
             or any(h.latest.source == Source.DEMO for h in headlines),
         }
     )
+    context.update(authority_page_context(request, authority))
     return render(request, "reports/authority.html", context)
 
 
