@@ -354,6 +354,24 @@ class TrackerMonth:
     def overdue(self) -> int:
         return sum(1 for _, cell in self.entries if cell.overdue)
 
+    @property
+    def outstanding(self) -> list[tuple[Authority, TrackerCell]]:
+        """Returns not yet submitted, the overdue ones first: what the tracker lists in full."""
+        waiting = [entry for entry in self.entries if entry[1].status in (NOT_STARTED, *EDITABLE)]
+        return sorted(waiting, key=lambda entry: not entry[1].overdue)
+
+    def with_status(self, status: str) -> list[tuple[Authority, TrackerCell]]:
+        return [entry for entry in self.entries if entry[1].status == status]
+
+    @property
+    def done_groups(self) -> list[tuple[str, list[tuple[Authority, TrackerCell]]]]:
+        """Submitted, then approved returns: listed by name only, so a month where most
+        authorities are done stays short."""
+        return [
+            (STATUS_WORDS[status], self.with_status(status))
+            for status in (ReturnStatus.SUBMITTED, ReturnStatus.APPROVED)
+        ]
+
 
 @dataclass
 class Tracker:

@@ -69,9 +69,9 @@ def _days(count: int) -> str:
 def action_rag(*, status: str, due_date: datetime.date, today: datetime.date) -> ActionRag:
     """The action's red, amber, green or done, with the reason (see ``RULE``)."""
     if status == ActionStatus.DONE:
-        return ActionRag(DONE, "done")
+        return ActionRag(DONE, "finished")
     if is_overdue(status=status, due_date=due_date, today=today):
-        reason = f"overdue: it was due by {long_date(due_date)}"
+        reason = f"overdue, due by {long_date(due_date)}"
         if status == ActionStatus.BLOCKED:
             reason += ", and it is blocked"
         return ActionRag(RED, reason, overdue=True)

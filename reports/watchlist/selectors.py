@@ -29,8 +29,9 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlencode
 
-from django.db.models import F, OuterRef, Prefetch, Q, Subquery, Window
-from django.db.models.functions import Coalesce, RowNumber
+from django.db import connection
+from django.db.models import OuterRef, Prefetch, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.timesince import timesince
@@ -158,23 +159,46 @@ HEADLINE_FIELDS = (
 
 def _latest_two(codes: list[str]) -> dict[str, dict[int, list[dict[str, Any]]]]:
     """For each authority and indicator, the two newest figures of every source and kind of
-    period: one query (a window over the authorities' figures), a handful of rows each."""
-    ranked = (
-        Observation.objects.filter(area_code__in=codes)
-        .order_by()
-        .annotate(
-            position=Window(
-                RowNumber(),
-                partition_by=[F("area_code"), F("indicator_id"), F("source"), F("period_kind")],
-                order_by=[F("period_end").desc(), F("id").desc()],
-            )
-        )
-        .filter(position__lte=2)
-        .values(*HEADLINE_FIELDS, "position")
+    period (``position`` 1 and 2): one query, a handful of rows each.
+
+    Written in SQL because the ORM cannot select from a grouped subquery: the series are
+    listed first (one pass over the figures), then each series' two newest figures are
+    found through the (indicator, area, period end) index. A window over every figure would
+    sort all of them, which at national scale (450,000 figures) spills to disk."""
+    if not codes:
+        return {}
+    quote = connection.ops.quote_name
+    table = quote(Observation._meta.db_table)
+    fields = {field.attname: field for field in Observation._meta.concrete_fields}
+    column = {name: quote(str(fields[name].column)) for name in HEADLINE_FIELDS}
+    area, indicator_id = column["area_code"], column["indicator_id"]
+    source, kind, end, pk = (
+        column["source"],
+        column["period_kind"],
+        column["period_end"],
+        column["id"],
+    )
+    newest = (
+        f"SELECT o.{pk} FROM {table} o WHERE o.{area} = s.{area} "
+        f"AND o.{indicator_id} = s.{indicator_id} AND o.{source} = s.{source} "
+        f"AND o.{kind} = s.{kind} ORDER BY o.{end} DESC, o.{pk} DESC LIMIT 1"
+    )
+    placeholders = ", ".join(["%s"] * len(codes))
+    selected = ", ".join(f"o.{column[name]}" for name in HEADLINE_FIELDS)
+    sql = (
+        f"WITH series AS (SELECT DISTINCT {area}, {indicator_id}, {source}, {kind} "
+        f"FROM {table} WHERE {area} IN ({placeholders})), "
+        f"ends AS (SELECT ({newest}) AS latest, ({newest} OFFSET 1) AS previous FROM series s) "
+        f"SELECT CASE WHEN o.{pk} = ends.latest THEN 1 ELSE 2 END, {selected} "
+        f"FROM ends JOIN {table} o ON o.{pk} IN (ends.latest, ends.previous)"
     )
     found: dict[str, dict[int, list[dict[str, Any]]]] = defaultdict(lambda: defaultdict(list))
-    for row in ranked:
-        found[row["area_code"]][row["indicator_id"]].append(row)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, codes)
+        for position, *values in cursor.fetchall():
+            row = dict(zip(HEADLINE_FIELDS, values, strict=True))
+            row["position"] = position
+            found[row["area_code"]][row["indicator_id"]].append(row)
     return found
 
 
@@ -218,13 +242,11 @@ def _headlines(
 PeriodKey = tuple[int, str, datetime.date, str]  # indicator, period kind, period start, source
 
 
-def _cross_sections(
-    wanted: list[tuple[Observation, str]],
-) -> dict[PeriodKey, list[float]]:
+def _cross_sections(wanted: list[tuple[Observation, str]]) -> CrossSections:
     """Every authority's value for each (figure, comparator source) period: one query, one OR
     branch per period end and source (a few, not one per authority)."""
     if not wanted:
-        return {}
+        return CrossSections({})
     by_end: dict[tuple[datetime.date, str], set[int]] = defaultdict(set)
     keys: set[PeriodKey] = set()
     for observation, source in wanted:
@@ -245,32 +267,41 @@ def _cross_sections(
         key = (indicator_id, period_kind, period_start, source)
         if key in keys and value is not None:
             found[key].append(value)
-    return found
+    return CrossSections(found)
 
 
-def _band(
-    observation: Observation | None,
-    source: str,
-    sections: dict[PeriodKey, list[float]],
-) -> str:
-    """The figure's quartile band among all authorities' figures for its period, as the
-    authority page works it out (its own figure added when compared with another source)."""
-    if observation is None or observation.value is None:
-        return ""
-    key = (observation.indicator_id, observation.period_kind, observation.period_start, source)
-    values: list[float] = list(sections.get(key, []))
-    if source != observation.source:
-        values.append(observation.value)
-    standing = statistics.standing(observation.value, values, observation.indicator.polarity)
-    return standing.band if standing else ""
+@dataclass
+class CrossSections:
+    """All authorities' values for each period the flags look at, and their quartiles (worked
+    out once per period, not once per authority)."""
+
+    values: dict[PeriodKey, list[float]]
+    cuts: dict[PeriodKey, statistics.Quartiles | None] = field(default_factory=dict)
+
+    def band(self, observation: Observation | None, source: str) -> str:
+        """The figure's quartile band among all authorities' figures for its period, as the
+        authority page works it out (its own figure added when compared with another
+        source)."""
+        if observation is None or observation.value is None:
+            return ""
+        value, polarity = observation.value, observation.indicator.polarity
+        key = (observation.indicator_id, observation.period_kind, observation.period_start, source)
+        values = self.values.get(key, [])
+        if source != observation.source:
+            standing = statistics.standing(value, [*values, value], polarity)
+            return standing.band if standing else ""
+        if key not in self.cuts:
+            self.cuts[key] = statistics.quartiles(values)
+        cut = self.cuts[key]
+        return statistics.band(value, cut, polarity) if cut else ""
 
 
 # --- the flags ---------------------------------------------------------------------------
 
 
-def _chart_url(authority: Authority, indicator: Indicator) -> str:
-    base = reverse("reports:authority", args=[authority.gss_code])
-    return f"{base}?{urlencode({'indicator': indicator.code})}#trajectory"
+def _chart_url(page: str, indicator: Indicator) -> str:
+    """The authority page's chart of one measure (``page``: the authority page's address)."""
+    return f"{page}?{urlencode({'indicator': indicator.code})}#trajectory"
 
 
 def _league_url(authority: Authority, observation: Observation, source: str) -> str:
@@ -291,9 +322,10 @@ def _figure(observation: Observation) -> str:
 def _measure_flags(
     authority: Authority,
     headlines: list[selectors.Headline],
-    sections: dict[PeriodKey, list[float]],
+    sections: CrossSections,
 ) -> list[Flag]:
     flags = []
+    page = reverse("reports:authority", args=[authority.gss_code])
     for headline in headlines:
         indicator, latest, previous = headline.indicator, headline.latest, headline.previous
         name = indicator.name
@@ -307,7 +339,7 @@ def _measure_flags(
                     f"{status.words} ({status.rag}): {_figure(latest)} in "
                     f"{latest.period_label} against a milestone of {target} due by "
                     f"{long_date(status.milestone.due_date)}",
-                    _chart_url(authority, indicator),
+                    _chart_url(page, indicator),
                     "govuk-tag--red" if status.rag == statistics.RED else "govuk-tag--yellow",
                 )
             )
@@ -319,14 +351,14 @@ def _measure_flags(
                     f"Worsened from {_figure(previous)} in {previous.period_label} to "
                     f"{_figure(latest)} in {latest.period_label} "
                     f"({indicator.get_polarity_display().lower()})",
-                    _chart_url(authority, indicator),
+                    _chart_url(page, indicator),
                 )
             )
         source = selectors.comparator_source(latest.source, authority)
         if source is None or indicator.polarity == Polarity.NEITHER:
             continue
-        band_now = _band(latest, source, sections)
-        band_before = _band(previous, source, sections)
+        band_now = sections.band(latest, source)
+        band_before = sections.band(previous, source)
         if band_now == "D" and band_before not in ("", "D") and previous is not None:
             flags.append(
                 Flag(
@@ -435,6 +467,8 @@ def _flag_all(
             entry.sends_returns = row is not None
             if row is not None and row.overdue:
                 entry.flags.append(_returns_flag(authority, row))
+        order = list(FLAG_KINDS)
+        entry.flags.sort(key=lambda flag: order.index(flag.kind))  # measures keep their order
         entries.append(entry)
     return entries
 

@@ -107,7 +107,9 @@ def test_the_tracker_page_lists_each_month_without_a_scroll_box(client, users, a
     html = client.get(reverse("returns:tracker")).content.decode()
     assert "Return tracker" in html and "Wakefield" in html
     assert "Kirklees" not in html  # sends no returns: not listed, never "overdue"
-    assert "Submitted" in html and "Overdue" not in html
+    assert "Overdue" not in html
+    # Submitted and approved returns are named in a line; the rest are listed in a table.
+    assert '<strong class="govuk-tag govuk-tag--yellow">Submitted</strong> 1: <a' in html
     assert reverse("returns:return", args=[authority.gss_code, MONTH]) in html
     # One short table per month, newest first: readable on a phone and printable whole.
     assert "app-table-scroll" not in html
@@ -116,6 +118,32 @@ def test_the_tracker_page_lists_each_month_without_a_scroll_box(client, users, a
         f"{returns_selectors.add_months(MONTH, -1):%B %Y}</h2>"
     )
     assert "1 of 1 submitted" in html
+
+
+def test_each_month_lists_the_returns_not_yet_in_overdue_first(
+    client, users, authority, other_authority
+):
+    today = datetime.date(2026, 11, 20)
+    MonthlyReturnFactory(authority=authority, month=JULY, status=ReturnStatus.APPROVED)
+    MonthlyReturnFactory(authority=other_authority, month=JULY, status=ReturnStatus.APPROVED)
+    MonthlyReturnFactory(authority=authority, month=OCTOBER, status=ReturnStatus.SUBMITTED)
+    MonthlyReturnFactory(authority=other_authority, month=SEPTEMBER, status=ReturnStatus.DRAFT)
+    third = AuthorityFactory(name="Aardvark")
+    MonthlyReturnFactory(authority=third, month=OCTOBER, status=ReturnStatus.DRAFT)
+    by_month = {m.month: m for m in returns_selectors.tracker(users["dfe_analyst"], today).months}
+    october = by_month[OCTOBER]
+    assert [(a.name, c.words) for a, c in october.outstanding] == [
+        ("Aardvark", "Overdue: draft"),
+        ("Kirklees", "Overdue: not started"),
+    ]
+    assert [(label, [a.name for a, _ in found]) for label, found in october.done_groups] == [
+        ("Submitted", ["Wakefield"]),
+        ("Approved", []),
+    ]
+    september = by_month[SEPTEMBER]
+    assert [a.name for a, _ in september.outstanding] == ["Kirklees", "Wakefield"]
+    assert [a.name for a, _ in september.entries] == ["Kirklees", "Wakefield"]  # not Aardvark
+    assert [a.name for a, _ in by_month[JULY].done_groups[1][1]] == ["Kirklees", "Wakefield"]
 
 
 def test_the_tracker_page_says_when_no_authority_sends_returns(client, users, authority):

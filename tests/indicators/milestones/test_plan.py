@@ -45,9 +45,11 @@ def test_past_due_and_not_done_is_red_and_overdue_from_the_day_after():
     for status in (ActionStatus.NOT_STARTED, ActionStatus.IN_PROGRESS, ActionStatus.BLOCKED):
         yesterday = standing(status, -1)
         assert (yesterday.rag, yesterday.overdue) == ("red", True)
-        assert "overdue: it was due by 14 June 2026" in yesterday.reason
+        assert yesterday.reason.startswith("overdue, due by 14 June 2026")
         assert not standing(status, 0).overdue  # due today is not late yet
-    assert "blocked" in standing(ActionStatus.BLOCKED, -1).reason
+    assert standing(ActionStatus.BLOCKED, -1).reason == (
+        "overdue, due by 14 June 2026, and it is blocked"
+    )
 
 
 def test_blocked_is_red_before_its_due_date():
@@ -255,7 +257,7 @@ def test_the_plan_is_seen_by_members_and_dfe_and_refused_to_everyone_else(
         html = page.content.decode()
         assert "Audit case files" in html and "Stabilise the front door" in html
         assert rag.RULE in html
-        assert "overdue: it was due by" in html  # words beside the red tag
+        assert "Red: overdue, due by" in html  # words beside the red tag
         assert indicator("avg_caseload").name in html and "Inadequate" in html
         manages = who in ("approver", "local_administrator", "administrator")
         assert (reverse("plan:add", args=[place.gss_code]) in html) is manages, who
@@ -448,3 +450,36 @@ def test_the_authority_page_shows_the_plan_only_to_those_who_may_see_it(client, 
     client.logout()
     html = client.get(page).content.decode()
     assert 'id="plan"' not in html and "Stabilise the front door" not in html
+
+
+# --- the demo's plan ---------------------------------------------------------------------
+
+
+def test_load_demo_gives_the_demo_authority_a_plan_with_every_standing(client):
+    import io
+
+    from django.core.management import call_command
+
+    call_command("load_demo", "--authorities", "11", "--months", "2", "--seed", "5",
+                 stdout=io.StringIO())  # fmt: skip
+    actions = ImprovementAction.objects.select_related("authority")
+    assert actions.count() == 6 and {a.authority.is_demo for a in actions} == {True}
+    place = actions.first().authority
+    today = timezone.localdate()
+    standings = {
+        rag.action_rag(status=a.status, due_date=a.due_date, today=today).rag for a in actions
+    }
+    assert standings == {"red", "amber", "green", "done"}
+    changes = ImprovementActionChange.objects.all()
+    assert {c.reason for c in changes} == {"Simulated demo plan"}
+    assert {c.changed_by.username for c in changes} == {"demo-approver"}
+    # Loading again replaces the plan and its history; nothing is doubled.
+    call_command("load_demo", "--authorities", "11", "--months", "2", "--seed", "5",
+                 stdout=io.StringIO())  # fmt: skip
+    assert ImprovementAction.objects.count() == 6
+    assert ImprovementActionChange.objects.count() == 6
+    client.force_login(ImprovementActionChange.objects.first().changed_by)
+    response = client.get(plan_url(place))
+    assert response.status_code == 200, response
+    html = response.content.decode()
+    assert "Simulated" in html and "app-demo-banner" in html
