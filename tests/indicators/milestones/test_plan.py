@@ -483,3 +483,20 @@ def test_load_demo_gives_the_demo_authority_a_plan_with_every_standing(client):
     assert response.status_code == 200, response
     html = response.content.decode()
     assert "Simulated" in html and "app-demo-banner" in html
+
+
+def test_a_stale_removal_is_refused_and_keeps_the_action(client, place, people):
+    action = add(place, people["approver"])
+    change(action, people["local_administrator"], status=ActionStatus.DONE)
+    client.force_login(people["approver"])
+    remove_url = reverse("plan:remove", args=[place.gss_code, action.pk])
+    # The page carries the version it shows, so a removal from it is checked against that.
+    assert 'name="version" value="2"' in client.get(remove_url).content.decode()
+    response = client.post(remove_url, {"reason": "Old", "version": "1"})
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Someone else changed this action since you opened it. Nothing was removed" in html
+    assert "Saved now by local_admin" in html and 'name="version" value="2"' in html
+    assert ImprovementAction.objects.filter(pk=action.pk).exists()
+    response = client.post(remove_url, {"reason": "Seen it", "version": "2"})
+    assert response.status_code == 302 and not ImprovementAction.objects.exists()
