@@ -653,3 +653,11 @@ def milestone_snapshot(milestone: Milestone) -> dict[str, Any]:
         "tolerance": milestone.tolerance,
         "note": milestone.note,
     }
+
+
+# --- the improvement plan: defined in its own package, registered here (app label indicators) ---
+
+from indicators.milestones.models import (  # noqa: E402, F401
+    ImprovementAction,
+    ImprovementActionChange,
+)

@@ -300,6 +300,9 @@ class TrackerCell:
     month: datetime.date
     status: str
     overdue: bool
+    # Whether the authority sent returns by then: from the month of its first return on. A
+    # month before that is not overdue, and the tracker does not list it.
+    sending: bool = True
 
     @property
     def words(self) -> str:
@@ -324,12 +327,18 @@ class TrackerRow:
     authority: Authority
     cells: list[TrackerCell]
 
+    @property
+    def overdue(self) -> list[TrackerCell]:
+        return [cell for cell in self.cells if cell.overdue]
+
 
 @dataclass
 class TrackerMonth:
     month: datetime.date
     due: datetime.date
     counts: dict[str, int] = field(default_factory=dict)
+    # The authorities sending returns that month, each with its return's status.
+    entries: list[tuple[Authority, TrackerCell]] = field(default_factory=list)
 
     @property
     def submitted(self) -> int:
@@ -337,35 +346,84 @@ class TrackerMonth:
             ReturnStatus.APPROVED, 0
         )
 
+    @property
+    def overdue(self) -> int:
+        return sum(1 for _, cell in self.entries if cell.overdue)
+
+    @property
+    def outstanding(self) -> list[tuple[Authority, TrackerCell]]:
+        """Returns not yet submitted, the overdue ones first: what the tracker lists in full."""
+        waiting = [entry for entry in self.entries if entry[1].status in (NOT_STARTED, *EDITABLE)]
+        return sorted(waiting, key=lambda entry: not entry[1].overdue)
+
+    def with_status(self, status: str) -> list[tuple[Authority, TrackerCell]]:
+        return [entry for entry in self.entries if entry[1].status == status]
+
+    @property
+    def done_groups(self) -> list[tuple[str, list[tuple[Authority, TrackerCell]]]]:
+        """Submitted, then approved returns: listed by name only, so a month where most
+        authorities are done stays short."""
+        return [
+            (STATUS_WORDS[status], self.with_status(status))
+            for status in (ReturnStatus.SUBMITTED, ReturnStatus.APPROVED)
+        ]
+
 
 @dataclass
 class Tracker:
     months: list[TrackerMonth]
     rows: list[TrackerRow]
 
+    @property
+    def newest_first(self) -> list[TrackerMonth]:
+        return self.months[::-1]
 
-def tracker(user: Any, today: datetime.date, action: str = Action.TRACK) -> Tracker:
+
+def tracker(
+    user: Any,
+    today: datetime.date,
+    action: str = Action.TRACK,
+    *,
+    only_senders: bool = True,
+    authority: Authority | None = None,
+) -> Tracker:
     """Which authorities have returned which of the last 12 months, for the authorities the user
-    may track (or do ``action`` with): one query, whatever the number of authorities."""
+    may track (or do ``action`` with; just ``authority`` if given): one query, whatever the
+    number of authorities.
+
+    An authority sends monthly returns through Trajectory from the month of its first return
+    (whatever its status): only months from then on can be overdue. With ``only_senders`` (the
+    tracker), authorities that have never started a return are left out; without it (a
+    member's own returns), they are listed with nothing overdue."""
     newest = latest_month(today)
     months = [add_months(newest, -offset) for offset in range(TRACKER_MONTHS - 1, -1, -1)]
-    annotations = {
+    annotations: dict[str, Any] = {
         f"status_{index}": Subquery(
             MonthlyReturn.objects.filter(authority=OuterRef("pk"), month=month).values("status")[:1]
         )
         for index, month in enumerate(months)
     }
-    authorities = (
-        Authority.objects.for_user(user, action).active().annotate(**annotations).order_by("name")
+    annotations["first_month"] = Subquery(
+        MonthlyReturn.objects.filter(authority=OuterRef("pk")).order_by("month").values("month")[:1]
     )
+    authorities: Any = Authority.objects.for_user(user, action).active().annotate(**annotations)
+    if authority is not None:
+        authorities = authorities.filter(pk=authority.pk)
+    if only_senders:
+        authorities = authorities.filter(first_month__isnull=False)
     columns = [TrackerMonth(month=month, due=due_date(month)) for month in months]
     rows = []
-    for authority in authorities:
+    for found in authorities.order_by("name"):
+        first: datetime.date | None = found.first_month  # type: ignore[attr-defined]
         cells = []
         for index, column in enumerate(columns):
-            status = getattr(authority, f"status_{index}") or NOT_STARTED
-            overdue = status in (NOT_STARTED, *EDITABLE) and today > column.due
-            column.counts[status] = column.counts.get(status, 0) + 1
-            cells.append(TrackerCell(month=column.month, status=status, overdue=overdue))
-        rows.append(TrackerRow(authority=authority, cells=cells))
+            status = getattr(found, f"status_{index}") or NOT_STARTED
+            sending = first is not None and column.month >= first
+            overdue = sending and status in (NOT_STARTED, *EDITABLE) and today > column.due
+            cell = TrackerCell(month=column.month, status=status, overdue=overdue, sending=sending)
+            if sending:
+                column.counts[status] = column.counts.get(status, 0) + 1
+                column.entries.append((found, cell))
+            cells.append(cell)
+        rows.append(TrackerRow(authority=found, cells=cells))
     return Tracker(months=columns, rows=rows)

@@ -124,7 +124,9 @@ def index(request: HttpRequest) -> HttpResponse:
         "latest": latest,
         "own": None
         if Action.VIEW in national
-        else selectors.tracker(request.user, datetime.date.today(), action=Action.VIEW),
+        else selectors.tracker(
+            request.user, datetime.date.today(), action=Action.VIEW, only_senders=False
+        ),
         "can_track": Authority.objects.for_user(request.user, Action.TRACK).exists(),
         "has_access": bool(choices),
     }
@@ -137,11 +139,13 @@ def tracker(request: HttpRequest) -> HttpResponse:
     if not Authority.objects.for_user(request.user, Action.TRACK).exists():
         raise PermissionDenied("The tracker is for approvers, DfE analysts and administrators")
     today = datetime.date.today()
-    return render(
-        request,
-        "returns/tracker.html",
-        {"tracker": selectors.tracker(request.user, today), "today": today},
-    )
+    tracked = selectors.tracker(request.user, today)
+    context = {
+        "tracker": tracked,
+        "today": today,
+        "shows_demo_data": any(row.authority.is_demo for row in tracked.rows),
+    }
+    return render(request, "returns/tracker.html", context)
 
 
 # --- one return ----------------------------------------------------------------------------------

@@ -18,7 +18,9 @@ class NavItem:
     current: bool  # the page itself: aria-current="page"
 
 
-def menu(request: HttpRequest, *, user: Any, can_see_audit_log: Any) -> list[NavItem]:
+def menu(
+    request: HttpRequest, *, user: Any, can_see_audit_log: Any, can_see_watchlist: Any = False
+) -> list[NavItem]:
     """The links every page offers, for the person signed in (or not)."""
     path = request.path
 
@@ -32,6 +34,8 @@ def menu(request: HttpRequest, *, user: Any, can_see_audit_log: Any) -> list[Nav
         page("League tables", "reports:league"),
         page("Recoveries", "reports:recovery"),
     ]
+    if can_see_watchlist:
+        items.append(page("Watchlist", "watchlist:watchlist"))
     if user is not None and user.is_authenticated:
         returns = reverse("returns:index")
         # Every page of the returns is in that part of the service.

@@ -79,6 +79,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "reports.context_processors.service",
                 "authorities.context_processors.access",
+                "reports.watchlist.context_processors.watchlist",
             ],
         },
     },

@@ -135,7 +135,7 @@ def authority_headlines(
     headlines.sort(key=lambda h: (h.indicator.sort_order, h.indicator.code))
 
     _add_comparisons(authority, headlines, neighbours_method)
-    _add_milestones(authority, headlines, today or datetime.date.today())
+    add_milestones(authority, headlines, today or datetime.date.today())
     return headlines
 
 
@@ -222,7 +222,7 @@ def _shown(row: tuple, indicator: Indicator) -> Observation:
     return Observation(indicator=indicator, **dict(zip(CROSS_SECTION_FIELDS, row, strict=True)))
 
 
-def _add_milestones(authority: Authority, headlines: list[Headline], today: datetime.date) -> None:
+def add_milestones(authority: Authority, headlines: list[Headline], today: datetime.date) -> None:
     upcoming: dict[int, Milestone] = {}
     plan = dates.plan_dates(today)
     for milestone in sorted(authority.milestones.all(), key=lambda m: m.due_date):

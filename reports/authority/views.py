@@ -18,6 +18,7 @@ from indicators.models import Source
 
 from .. import presenters, selectors
 from ..charts import trajectory as charts
+from ..watchlist.views import authority_page_context
 from . import selectors as authority_selectors
 from .forms import ChartForm, ChartOptions
 from .trajectory import trajectory
@@ -97,6 +98,7 @@ def authority_detail(request: HtmxHttpRequest, gss_code: str) -> HttpResponse:
     }
     if not wants_region(request):  # the chart alone needs nothing more
         context.update(_timeline(request, authority, options.neighbours))
+        context.update(authority_page_context(request, authority))
     return render_page(request, "reports/authority.html", context, region="trajectory")
 
 

@@ -167,4 +167,5 @@ def navigation(context: template.Context) -> list[NavItem]:
         context["request"],
         user=context.get("user"),
         can_see_audit_log=context.get("can_see_audit_log"),
+        can_see_watchlist=context.get("can_see_watchlist"),
     )

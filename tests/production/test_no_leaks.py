@@ -38,15 +38,28 @@ from django.utils.regex_helper import normalize
 
 from authorities.models import Authority, Membership, Role
 from indicators import services
+from indicators.milestones.models import ImprovementAction
 from tests.factories import AuthorityFactory, MilestoneFactory, ObservationFactory
 from tests.returns.conftest import MONTH
 
 pytestmark = pytest.mark.django_db
 
 SECRET_FIGURE = "98765"
-SECRET_TEXTS = ("98765", "98,765", "Unpublished-note-QZX")
+# The draft's figure and note, and an improvement-plan action (the plan is private too).
+SECRET_TEXTS = ("98765", "98,765", "Unpublished-note-QZX", "Private-plan-action-QZX")
 PROTECTED_PREFIXES = ("/returns/", "/audit/", "/admin/")
-PROTECTED_NAMES = {"reports:milestone_add", "reports:milestone_edit", "reports:milestone_delete"}
+PROTECTED_NAMES = {
+    "reports:milestone_add",
+    "reports:milestone_edit",
+    "reports:milestone_delete",
+    "plan:plan",
+    "plan:add",
+    "plan:edit",
+    "plan:remove",
+    "plan:history",
+    "watchlist:watchlist",
+    "watchlist:csv",
+}
 PUBLIC_ADMIN = {"admin:login", "admin:logout"}  # signing in and out shows nothing
 HTMX = {"HX-Request": "true", "HX-Current-URL": "http://testserver/"}
 
@@ -123,6 +136,9 @@ def world(db) -> World:
         version=0,
     )
     milestone = MilestoneFactory(authority=a)
+    action = ImprovementAction.objects.create(
+        authority=a, description=SECRET_TEXTS[3], owner="Head", due_date=MONTH
+    )
     observation = ObservationFactory(area_code=a.gss_code)
     b_user = users["b_officer"]
 
@@ -149,6 +165,8 @@ def world(db) -> World:
                 "reports:milestone_edit": milestone.pk,
                 "reports:milestone_delete": milestone.pk,
                 "reports:observation_source": observation.pk,
+                "plan:edit": action.pk,
+                "plan:remove": action.pk,
             }
         ),
         "object_id": by_route(**{"admin:view_on_site": str(a.pk)}),
@@ -298,9 +316,12 @@ def test_no_page_shows_another_authoritys_unpublished_figures(client, world, who
 
 @pytest.mark.parametrize("who", ["a_officer", "dfe_analyst"])
 def test_members_and_dfe_see_the_draft_on_the_return_page(client, world, who):
-    url = f"/returns/{world.authority.gss_code}/{MONTH:%Y-%m}/"
+    code = world.authority.gss_code
+    url = f"/returns/{code}/{MONTH:%Y-%m}/"
     html = body_text(fetch(client, world.users[who], "get", url, False))
     assert SECRET_FIGURE in html.replace(",", "") and SECRET_TEXTS[2] in html
+    plan = body_text(fetch(client, world.users[who], "get", f"/authorities/{code}/plan/", False))
+    assert SECRET_TEXTS[3] in plan  # the plan's action: so its absence elsewhere means something
 
 
 def test_every_page_is_reachable_with_these_parameters(client, world):

@@ -36,6 +36,7 @@ def test_signed_in_the_returns_section_stays_marked_on_its_pages(client):
         ("Compare", "/compare/", False, False),
         ("League tables", "/league/", False, False),
         ("Recoveries", "/recovery/", False, False),
+        ("Watchlist", "/watchlist/", False, False),
         ("Returns", "/returns/", True, False),
         ("Audit log", "/audit/", False, False),
         ("Change password", "/accounts/password_change/", False, False),

@@ -4,15 +4,19 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from authorities.demo_users import create_demo_users
-from authorities.models import Authority
+from authorities.models import Authority, Role
 from authorities.toolkit.importing import refresh_planner_statistics
 from indicators.demo.load import load_demo
 from indicators.demo.plan import DEFAULT_AUTHORITIES, DEFAULT_MONTHS, DEFAULT_SEED
 from indicators.demo.returns import fill_demo_return_values
+from indicators.milestones.demo import create_demo_plan
 from indicators.models import Observation
+
+User = get_user_model()
 
 
 class Command(BaseCommand):
@@ -69,5 +73,11 @@ class Command(BaseCommand):
         filled = fill_demo_return_values(authority)
         self.stdout.write(f"{filled} figures filled in on {authority.name}'s approved returns.")
         self.stdout.write(f"Demo users (demo only; their authority is {authority.name}):")
-        for username, role, password in create_demo_users(authority):
+        users = create_demo_users(authority)
+        for username, role, password in users:
             self.stdout.write(f"  {username:<20} {role:<15} password: {password}")
+        planner = User.objects.get(
+            username=next(u for u, role, _ in users if role == Role.APPROVER)
+        )
+        actions = create_demo_plan(authority, planner=planner)
+        self.stdout.write(f"{actions} actions in {authority.name}'s simulated improvement plan.")

@@ -10,6 +10,7 @@ from django.contrib.auth.models import User
 from authorities import audit
 from authorities.models import AuditAction, AuditEntry
 from authorities.toolkit.append_only import AppendOnly, AppendOnlyError, AppendOnlyQuerySet
+from indicators.milestones.models import ImprovementActionChange
 from indicators.models import MilestoneChange, ReturnEvent, ReturnEventKind, ValueChange, ValueField
 from tests.factories import MonthlyReturnFactory, indicator
 
@@ -18,7 +19,13 @@ pytestmark = pytest.mark.django_db
 
 def test_the_append_only_tables_are_the_audit_log_and_the_histories():
     append_only = {model for model in apps.get_models() if issubclass(model, AppendOnly)}
-    assert append_only == {AuditEntry, ValueChange, ReturnEvent, MilestoneChange}
+    assert append_only == {
+        AuditEntry,
+        ValueChange,
+        ReturnEvent,
+        MilestoneChange,
+        ImprovementActionChange,
+    }
     # Each one's queryset refuses bulk changes too, whatever else it adds.
     assert all(isinstance(m.objects.all(), AppendOnlyQuerySet) for m in append_only)
 

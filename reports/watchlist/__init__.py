@@ -1,0 +1,1 @@
+"""The watchlist: every authority on one page with what needs attention, for DfE users."""
