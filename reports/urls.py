@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from . import compare_views, export_views, views
 
@@ -37,4 +37,5 @@ urlpatterns = [
     ),
     path("data/observations.csv", export_views.observations_csv, name="observations_csv"),
     path("figures/<int:pk>/source/", views.observation_source, name="observation_source"),
+    path("", include("reports.packs.urls")),
 ]

@@ -29,6 +29,7 @@ from . import charts, presenters, selectors, statistics
 from .formatting import lower_first
 from .forms import MilestoneForm, MilestoneRemovalForm
 from .milestone_history import milestone_history as milestone_changes
+from .packs import services as pack_services
 
 FIRST_YEAR = 2009
 
@@ -167,6 +168,7 @@ def authority_detail(request: HttpRequest, gss_code: str) -> HttpResponse:
             "events": selectors.authority_events(authority),
             "milestones": selectors.authority_milestones(authority),
             "can_manage_milestones": _can_manage_plan(request, authority),
+            "can_make_packs": pack_services.may_make_packs(request.user, authority),
             "has_neighbours": bool(selectors.neighbour_codes(authority)),
             "shows_demo_data": authority.is_demo
             or any(h.latest.source == Source.DEMO for h in headlines),
