@@ -159,7 +159,7 @@ PLAN_FIELDS = {
     "owner": "owner",
     "due_date": "due date",
     "status_words": "status",
-    "rag": "red, amber or green",
+    "rag_words": "red, amber or green",
 }
 
 

@@ -8,13 +8,17 @@ from typing import Any
 from authorities import dates
 from authorities.models import Authority
 
-# The improvement plan (issue 17, item 3) is being built on another branch. Until it lands the
-# model cannot be imported and the pack says no actions are recorded. The lead removes this
-# guard (and the ``None`` branch below) when the plan is merged.
+# The improvement plan (issue 17, item 3) is being built on another branch
+# (indicators/milestones/). Until it lands its model cannot be imported and the pack says no
+# actions are recorded. The lead removes this guard (and the ``None`` branch of plan_summary)
+# when the plan is merged.
 try:
-    from indicators.milestones.models import ImprovementAction
+    from indicators.milestones import rag as plan_rag
+    from indicators.milestones.models import ImprovementAction, inspection_words
 except ImportError:
     ImprovementAction = None  # type: ignore[assignment,misc]
+    plan_rag = None  # type: ignore[assignment]
+    inspection_words = None  # type: ignore[assignment]
 
 NO_ACTIONS = "No improvement plan actions recorded"
 
@@ -23,20 +27,15 @@ def plan_available() -> bool:
     return ImprovementAction is not None
 
 
-def _rag(action: Any, today: datetime.date) -> str:
-    """The action's red, amber or green, worked out by the plan's own rule."""
-    rule = action.rag
-    return str(rule(today=today) if callable(rule) else rule)
-
-
 def plan_summary(authority: Authority, *, today: datetime.date | None = None) -> list[dict]:
     """The authority's improvement plan actions as plain rows (JSON, for the snapshot): each
-    with its description, owner, due date, status, red/amber/green, the measures it is linked
-    to and the inspection whose recommendation it answers. Two queries."""
+    with its description, owner, due date, status, red/amber/green by the plan's own rule (with
+    the reason in words), the measures it is linked to and the inspection whose recommendation
+    it answers. Two queries."""
     if ImprovementAction is None:
         return []
     today = today or datetime.date.today()
-    actions = (
+    actions: Any = (
         ImprovementAction.objects.filter(authority=authority)
         .select_related("inspection")
         .prefetch_related("indicators")
@@ -44,23 +43,21 @@ def plan_summary(authority: Authority, *, today: datetime.date | None = None) ->
     )
     rows = []
     for action in actions:
-        inspection = action.inspection
+        standing = plan_rag.action_rag(status=action.status, due_date=action.due_date, today=today)
         rows.append(
             {
                 "id": action.pk,
                 "description": action.description,
                 "owner": action.owner,
-                "due_date": action.due_date.isoformat() if action.due_date else "",
-                "due_words": dates.long_date(action.due_date) if action.due_date else "",
+                "due_date": action.due_date.isoformat(),
+                "due_words": dates.long_date(action.due_date),
                 "status": action.status,
-                "status_words": action.get_status_display(),
-                "rag": _rag(action, today),
-                "measures": [indicator.name for indicator in action.indicators.all()],
-                "inspection": (
-                    f"{inspection.get_kind_display()} from {inspection.start_date:%d %B %Y}"
-                    if inspection is not None
-                    else ""
-                ),
+                "status_words": str(action.get_status_display()),
+                "rag": standing.rag,
+                "rag_words": standing.label,
+                "rag_reason": standing.reason,
+                "measures": sorted(indicator.name for indicator in action.indicators.all()),
+                "inspection": inspection_words(action.inspection) if action.inspection else "",
             }
         )
     return rows

@@ -98,9 +98,9 @@ def nice_step(span: float, ticks: int = 4) -> float:
 
 
 def _tick_decimals(step: float) -> int:
-    if step >= 1:
-        return 0
-    return min(3, max(1, -math.floor(math.log10(step))))
+    """As many decimals as the step has (2.5 has one, 0.25 two), so every label is exact."""
+    written = f"{step:.6g}"
+    return len(written.split(".")[1]) if "." in written else 0
 
 
 @dataclass(frozen=True)
@@ -335,29 +335,63 @@ def small_multiple(
     return "\n".join(parts)
 
 
-KEY_ROLES = {
-    "authority": "The authority, yearly figures",
-    "authority_monthly": "The authority, monthly figures",
-    "england": "England",
-    "milestones": "Milestones (planned)",
-}
+# What each series is, and how it is drawn in words (the key's text alternative).
+KEY = (
+    ("authority", "The authority, yearly figures", "a solid dark blue line with dots"),
+    (
+        "authority_monthly",
+        "The authority, monthly figures",
+        "a solid light blue line with open circles",
+    ),
+    ("england", "England", "a black dash-dot line with diamonds"),
+    ("milestones", "Milestones (planned)", "a green long-dashed line with crosses"),
+    ("inspections", "Ofsted judgement", "a dotted grey upright line labelled with the grade"),
+)
+KEY_COLUMNS = 3
+KEY_ROW = 20
 
 
-def key_swatch(role: str) -> str:
-    """A short sample of a series' line and marker, for the key above the charts. Decorative:
-    the words beside it say what it stands for."""
+def _swatch(role: str, x: float, y: float) -> str:
+    """A short sample of a series' line and marker, 32 wide, centred on ``y``."""
     if role == "inspections":
         return (
-            '<svg xmlns="http://www.w3.org/2000/svg" width="36" height="14" viewBox="0 0 36 14" '
-            f'aria-hidden="true" focusable="false"><line x1="18" y1="0" x2="18" y2="14" '
-            f'stroke="{style.INSPECTION_COLOUR}" stroke-width="1" stroke-dasharray="2 2"/></svg>'
+            f'<line x1="{x + 16}" y1="{y - 7}" x2="{x + 16}" y2="{y + 7}" '
+            f'stroke="{style.INSPECTION_COLOUR}" stroke-width="1" stroke-dasharray="2 2"/>'
         )
     look = style.SERIES_STYLE[role]
     dash = DASHES["longdash"] if role == "milestones" else DASHES.get(look["dash"], "")
     dash_attr = f' stroke-dasharray="{dash}"' if dash else ""
     symbol = "x" if role == "milestones" else look["symbol"]
     return (
-        '<svg xmlns="http://www.w3.org/2000/svg" width="36" height="14" viewBox="0 0 36 14" '
-        f'aria-hidden="true" focusable="false"><path d="M2,7 L34,7" stroke="{look["color"]}" '
-        f'stroke-width="2" fill="none"{dash_attr}/>{_marker(symbol, 18, 7, look["color"])}</svg>'
+        f'<path d="M{x},{y} L{x + 32},{y}" stroke="{look["color"]}" stroke-width="2" '
+        f'fill="none"{dash_attr}/>{_marker(symbol, x + 16, y, look["color"])}'
     )
+
+
+def key_name() -> str:
+    return "Key to the charts: " + "; ".join(f"{words}, {look}" for _, words, look in KEY) + "."
+
+
+def key(*, element_id: str, width: int = 680) -> str:
+    """The key to every chart in the pack, drawn once: one image whose text alternative says
+    what each line and marker stands for."""
+    rows = math.ceil(len(KEY) / KEY_COLUMNS)
+    height = rows * KEY_ROW + 4
+    name = key_name()
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
+        f'width="{width}" height="{height}" role="img" aria-label="{_attr(name)}" '
+        f'id="{_attr(element_id)}" class="app-chart-key" font-family="{_attr(style.FONT)}">',
+        f"<title>{_text(name)}</title>",
+    ]
+    column_width = width / KEY_COLUMNS
+    for index, (role, words, _) in enumerate(KEY):
+        x = (index % KEY_COLUMNS) * column_width
+        y = (index // KEY_COLUMNS) * KEY_ROW + KEY_ROW / 2 + 2
+        parts.append(_swatch(role, x + 2, y))
+        parts.append(
+            f'<text x="{x + 40}" y="{y + 4}" font-size="{FONT_SIZE + 2}" '
+            f'fill="{style.TEXT}">{_text(words)}</text>'
+        )
+    parts.append("</svg>")
+    return "\n".join(parts)

@@ -94,13 +94,7 @@ def _page_context(request: HttpRequest, authority: Authority, pack: BoardPack) -
         "snapshot": snapshot,
         "measures": measures,
         "sources": build.measure_sources(snapshot["measures"]),
-        "key": [
-            (mark_safe(svg.key_swatch(role)), words)
-            for role, words in (
-                *svg.KEY_ROLES.items(),
-                ("inspections", "Ofsted judgement (dotted upright line)"),
-            )
-        ],
+        "key": mark_safe(svg.key(element_id="chart-key")),  # escaped by the builder
         "shows_demo_data": snapshot["shows_demo_data"],
     }
 
