@@ -37,7 +37,7 @@ class MeetingDateForm(forms.Form):
     @property
     def hint(self) -> str:
         return (
-            f"For example, 27 3 {(self.today or datetime.date.today()).year}. "
+            f"For example, 27 3 {(self.today or datetime.date.today()).year + 1}. "
             f"The date must be {dates.plan_dates(self.today).words}."
         )
 

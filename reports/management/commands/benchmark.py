@@ -12,6 +12,7 @@ from django.core.management.base import BaseCommand, CommandParser
 from django.db import connection
 
 from reports import benchmark
+from reports.packs.benchmark import board_pack_timings
 
 
 class Command(BaseCommand):
@@ -70,6 +71,7 @@ class Command(BaseCommand):
             benchmark.measure(e, repeats=options["repeats"], warmup=options["warmup"])
             for e in endpoints
         ]
+        timings += board_pack_timings(repeats=min(3, options["repeats"]))
         scripts = benchmark.javascript_sizes()
 
         self.stdout.write(f"\nDatabase: {connection.vendor}; DEBUG={settings.DEBUG}")
