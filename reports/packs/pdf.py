@@ -8,6 +8,7 @@ document title. Nothing is fetched from the network: the service's stylesheet is
 
 from __future__ import annotations
 
+import logging
 import mimetypes
 from functools import lru_cache
 from pathlib import Path
@@ -60,8 +61,16 @@ class StaticFilesOnly(URLFetcher):
 @lru_cache(maxsize=2)
 def _stylesheet(path: str, modified: float) -> CSS:
     """The service's stylesheet, parsed once (per version of the file) rather than per PDF:
-    parsing GOV.UK Frontend's rules is a good part of a PDF's cost."""
-    return CSS(filename=path, url_fetcher=StaticFilesOnly("file:///"), media_type="print")
+    parsing GOV.UK Frontend's rules is a good part of a PDF's cost. WeasyPrint reads media
+    types, not the screen-width queries GOV.UK Frontend is full of; it would log a warning for
+    each of those rules (a couple of hundred), none of which matters on paper."""
+    logger = logging.getLogger("weasyprint")
+    level = logger.level
+    logger.setLevel(logging.ERROR)
+    try:
+        return CSS(filename=path, url_fetcher=StaticFilesOnly("file:///"), media_type="print")
+    finally:
+        logger.setLevel(level)
 
 
 def stylesheet() -> CSS:

@@ -179,3 +179,35 @@ def test_plan_actions_added_removed_or_changed_since_the_pack_are_listed():
         ("Audit supervision records", "Removed from the plan"),
     ]
     assert plan_changes(PLAN, PLAN) == []
+
+
+def test_opening_a_pack_costs_the_same_queries_however_many_measures_and_periods(
+    client, authority, figures, users
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.factories import ObservationFactory, indicator
+
+    client.force_login(users["board_member"])
+    small = services.make_pack(authority=authority, meeting_date=MEETING, user=users["approver"])
+    with CaptureQueriesContext(connection) as few:
+        pack_page(client, small)
+
+    for year in ("2019", "2020", "2021", "2022", "2023"):
+        agency(authority.gss_code, year, 25.0)
+    for code in ("sw_vacancy_pct", "sw_turnover_pct", "avg_caseload"):
+        for label in ("2023", "2024", "2025"):
+            ObservationFactory(
+                indicator=indicator(code),
+                area_code=authority.gss_code,
+                period_start=datetime.date(int(label) - 1, 10, 1),
+                period_end=datetime.date(int(label), 9, 30),
+                period_label=label,
+                value=10.0,
+            )
+    large = services.make_pack(authority=authority, meeting_date=MEETING, user=users["approver"])
+    assert len(large.snapshot["measures"]) == 4
+    with CaptureQueriesContext(connection) as many:
+        pack_page(client, large)
+    assert len(many) == len(few)
