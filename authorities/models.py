@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 from enum import StrEnum
 from typing import Any
 
@@ -235,6 +236,12 @@ class Inspection(models.Model):
         grade = self.get_overall_grade_display() or "ungraded"
         kind = self.get_kind_display()
         return f"{self.authority} {self.framework} {kind} {self.start_date}: {grade}"
+
+    @property
+    def judgement_date(self) -> datetime.date:
+        """The date a judgement became public: publication if known, else the visit's end (as
+        ``reports.compare.judgements.judgement_date_expression`` says it in SQL)."""
+        return self.published_date or self.end_date or self.start_date
 
 
 class DatePrecision(models.TextChoices):

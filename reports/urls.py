@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from . import export_views, views
 from .authority import views as authority_views
@@ -45,4 +45,5 @@ urlpatterns = [
     ),
     path("data/observations.csv", export_views.observations_csv, name="observations_csv"),
     path("figures/<int:pk>/source/", views.observation_source, name="observation_source"),
+    path("", include("reports.packs.urls")),
 ]

@@ -18,6 +18,7 @@ from indicators.models import Source
 
 from .. import presenters, selectors
 from ..charts import trajectory as charts
+from ..packs import services as pack_services
 from ..watchlist.views import authority_page_context
 from . import selectors as authority_selectors
 from .forms import ChartForm, ChartOptions
@@ -76,6 +77,7 @@ def _timeline(request: HtmxHttpRequest, authority: Authority, neighbours: str) -
         "milestones": authority_selectors.authority_milestones(authority),
         # Approvers and administrators of the authority (and national administrators).
         "can_manage_milestones": Action.MANAGE_PLAN in actions_for(request.user, authority),
+        "can_make_packs": pack_services.may_make_packs(request.user, authority),
         "has_neighbours": bool(selectors.neighbour_codes(authority)),
         "shows_demo_data": authority.is_demo
         or any(h.latest.source == Source.DEMO for h in headlines),

@@ -99,3 +99,29 @@ document.body.addEventListener("htmx:beforeSwap", (event) => {
 });
 document.body.addEventListener("htmx:afterSwap", restoreTyping);
 document.body.addEventListener("htmx:afterSettle", checkLeftFields);
+
+// On paper: every data table printed whole (a closed details element would print only its
+// summary) and each chart redrawn at the printed page's width; as they were after printing.
+const PRINT_WIDTH = 680; // pixels: an A4 page less its margins
+let openedForPrint = [];
+
+function drawnCharts() {
+  if (typeof window.Plotly === "undefined") return [];
+  return [...document.querySelectorAll("[data-drawn='true']")];
+}
+
+window.addEventListener("beforeprint", () => {
+  openedForPrint = [...document.querySelectorAll("details:not([open])")];
+  openedForPrint.forEach((details) => (details.open = true));
+  drawnCharts().forEach((chart) => {
+    window.Plotly.relayout(chart, { width: Math.min(PRINT_WIDTH, chart.clientWidth) });
+  });
+});
+
+window.addEventListener("afterprint", () => {
+  openedForPrint.forEach((details) => (details.open = false));
+  openedForPrint = [];
+  drawnCharts().forEach((chart) => {
+    window.Plotly.relayout(chart, { width: null, autosize: true });
+  });
+});

@@ -6,8 +6,9 @@ covered without anyone editing the test otherwise.
 
 For every URL, with and without ``HX-Request``, by GET and by POST:
 
-- anonymous people are refused everywhere under /returns/, /audit/ and /admin/ and on the
-  milestone forms (sent to sign in, or refused outright), and never see content there;
+- anonymous people are refused everywhere under /returns/, /audit/ and /admin/, on the
+  milestone forms and on the board packs (sent to sign in, or refused outright), and never see
+  content there;
 - authority A has a draft monthly return with a distinctive figure (98765) and note, and
   nobody outside A and DfE (anonymous, a data officer, an approver and a board member of
   authority B) finds either in any page, fragment or download;
@@ -39,6 +40,7 @@ from django.utils.regex_helper import normalize
 from authorities.models import Authority, Membership, Role
 from indicators import services
 from indicators.milestones.models import ImprovementAction
+from reports.packs.services import make_pack
 from tests.factories import AuthorityFactory, MilestoneFactory, ObservationFactory
 from tests.returns.conftest import MONTH
 
@@ -59,6 +61,9 @@ PROTECTED_NAMES = {
     "plan:history",
     "watchlist:watchlist",
     "watchlist:csv",
+    "reports:packs",
+    "reports:pack",
+    "reports:pack_pdf",
 }
 PUBLIC_ADMIN = {"admin:login", "admin:logout"}  # signing in and out shows nothing
 HTMX = {"HX-Request": "true", "HX-Current-URL": "http://testserver/"}
@@ -140,6 +145,7 @@ def world(db) -> World:
         authority=a, description=SECRET_TEXTS[3], owner="Head", due_date=MONTH
     )
     observation = ObservationFactory(area_code=a.gss_code)
+    pack = make_pack(authority=a, meeting_date=MONTH, user=users["dfe_analyst"])
     b_user = users["b_officer"]
 
     def by_route(**choices: Any) -> Callable[[Route], Any]:
@@ -167,6 +173,8 @@ def world(db) -> World:
                 "reports:observation_source": observation.pk,
                 "plan:edit": action.pk,
                 "plan:remove": action.pk,
+                "reports:pack": pack.pk,
+                "reports:pack_pdf": pack.pk,
             }
         ),
         "object_id": by_route(**{"admin:view_on_site": str(a.pk)}),

@@ -10,6 +10,7 @@ from django.core.management.base import BaseCommand, CommandParser
 from django.db import connection
 
 from reports.benchmark import hostile, loads, pages, results
+from reports.packs.benchmark import board_pack_timings
 
 
 class Command(BaseCommand):
@@ -51,6 +52,7 @@ class Command(BaseCommand):
             pages.measure(e, repeats=options["repeats"], warmup=options["warmup"])
             for e in endpoints
         ]
+        timings += board_pack_timings(repeats=min(3, options["repeats"]))
         scripts = pages.javascript_sizes()
         latencies: list[hostile.Latency] = []
         authority = pages.bench_authority()

@@ -44,7 +44,10 @@ def test_the_benchmark_measures_every_page_on_a_small_demo(tmp_path, settings):
     assert set(pages) == PAGES
     assert all(page["status"] == 200 for page in pages.values()), pages
     assert all(page["queries"] > 0 and page["bytes"] > 0 for page in pages.values())
-    assert [timing["name"] for timing in results["timings"]] == ["load_demo"]
+    timings = {timing["name"]: timing for timing in results["timings"]}
+    assert list(timings) == ["load_demo", "board pack made", "board pack PDF"]
+    assert timings["board pack PDF"]["seconds"] > 0
+    assert "budget 10 s" in timings["board pack PDF"]["note"]
     assert "authority page" in out.getvalue()
     # The hostile uploads need server threads that open the database themselves: not here, in
     # memory (tests/production/test_live_server.py sends them to gunicorn instead).
