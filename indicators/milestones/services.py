@@ -111,7 +111,7 @@ def _fill(
 def _locked(action: ImprovementAction) -> ImprovementAction:
     """The action as stored now, locked until the end of the transaction (404 if removed)."""
     return (
-        ImprovementAction.objects.select_for_update()
+        ImprovementAction.objects.select_for_update(of=("self",))
         .select_related("authority", "inspection")
         .get(pk=action.pk)
     )

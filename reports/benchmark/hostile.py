@@ -197,6 +197,9 @@ def measure_hostile_uploads(authority: Authority) -> tuple[list[Latency], str]:
 
     if connection.vendor == "sqlite" and connection.is_in_memory_db():  # type: ignore[attr-defined]
         return [], "hostile uploads: the database is in memory, so no server thread can open it"
+    if connection.in_atomic_block:
+        # Another thread's connection cannot see what this transaction has not committed.
+        return [], "hostile uploads: the data are in an open transaction, unseen by server threads"
     officer, _ = get_user_model().objects.get_or_create(username="bench-data-officer")
     Membership.objects.get_or_create(user=officer, authority=authority, role=Role.DATA_OFFICER)
     client = Client(SERVER_NAME="127.0.0.1")
