@@ -85,7 +85,8 @@ def test_a_board_member_makes_a_pack_reads_it_and_downloads_its_pdf(demo, tab: T
     assert "Nothing: every figure, milestone and plan action" in page.inner_text("#changes")
     tab.axe("a board pack")
 
-    with page.expect_download() as download_info:
+    # Generous: a PDF takes seconds to make, more on a loaded machine.
+    with page.expect_download(timeout=90_000) as download_info:
         page.get_by_role("link", name="Download this pack as a PDF").click()
     download = download_info.value
     assert download.suggested_filename == (f"{authority.gss_code}-board-pack-2027-03-17-v1.pdf")
