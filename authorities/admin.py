@@ -7,7 +7,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
 from django.http import HttpRequest
 
-from . import audit
+from .accounts import audit
 from .models import (
     AuditAction,
     AuditEntry,
@@ -18,7 +18,7 @@ from .models import (
     Region,
     StatisticalNeighbour,
 )
-from .signin import AdminSignInForm
+from .accounts.signin import AdminSignInForm
 
 
 @admin.register(Region)

@@ -16,7 +16,7 @@ from django.contrib.auth.forms import PasswordChangeForm, PasswordResetForm, Set
 from django.http import HttpResponse
 
 from . import audit
-from .models import AuditAction
+from authorities.models import AuditAction
 
 NEW_PASSWORD_MESSAGES = {
     "new_password1": "Enter a new password",

@@ -33,7 +33,7 @@ from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 
 from . import audit
-from .models import AuditAction
+from authorities.models import AuditAction
 
 
 def _limit() -> int:

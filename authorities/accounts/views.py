@@ -21,8 +21,8 @@ from django.views.decorators.http import require_GET
 
 from authorities.toolkit.govuk import GovukFormMixin
 
-from . import dates
-from .models import AuditAction, AuditEntry, AuditEntryQuerySet, Authority, Membership, Role
+from authorities import dates
+from authorities.models import AuditAction, AuditEntry, AuditEntryQuerySet, Authority, Membership, Role
 
 PAGE_SIZE = 50
 

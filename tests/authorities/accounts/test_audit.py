@@ -12,7 +12,7 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 from django.utils import timezone
 
-from authorities import audit
+from authorities.accounts import audit
 from authorities.models import (
     AuditAction,
     AuditEntry,
