@@ -8,6 +8,7 @@ from django.contrib.auth.admin import UserAdmin
 from django.http import HttpRequest
 
 from .accounts import audit
+from .accounts.signin import AdminSignInForm
 from .models import (
     AuditAction,
     AuditEntry,
@@ -18,7 +19,6 @@ from .models import (
     Region,
     StatisticalNeighbour,
 )
-from .accounts.signin import AdminSignInForm
 
 
 @admin.register(Region)

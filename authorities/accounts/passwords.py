@@ -15,8 +15,9 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.forms import PasswordChangeForm, PasswordResetForm, SetPasswordForm
 from django.http import HttpResponse
 
-from . import audit
 from authorities.models import AuditAction
+
+from . import audit
 
 NEW_PASSWORD_MESSAGES = {
     "new_password1": "Enter a new password",

@@ -32,8 +32,9 @@ from django.contrib.auth.views import LoginView, LogoutView
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 
-from . import audit
 from authorities.models import AuditAction
+
+from . import audit
 
 
 def _limit() -> int:
