@@ -20,7 +20,7 @@ from authorities.accounts import access
 from authorities.models import Authority
 from reports import selectors as report_selectors
 
-from . import build, pdf, selectors, services, svg
+from . import build, pdf, selectors, services, small_charts, svg
 from .changes import changes_since
 from .forms import MeetingDateForm
 from .models import BoardPack
@@ -80,7 +80,9 @@ def _page_context(request: HttpRequest, authority: Authority, pack: BoardPack) -
             "number": number,
             # Safe: the builder escapes every piece of text it writes.
             "svg": mark_safe(
-                svg.small_multiple(build.small_multiple(measure), element_id=f"chart-{number}")
+                svg.small_multiple(
+                    small_charts.small_multiple(measure), element_id=f"chart-{number}"
+                )
             ),
         }
         for number, measure in enumerate(snapshot["measures"], start=1)
