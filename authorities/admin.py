@@ -7,7 +7,8 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
 from django.http import HttpRequest
 
-from . import audit
+from .accounts import audit
+from .accounts.signin import AdminSignInForm
 from .models import (
     AuditAction,
     AuditEntry,
@@ -18,7 +19,6 @@ from .models import (
     Region,
     StatisticalNeighbour,
 )
-from .signin import AdminSignInForm
 
 
 @admin.register(Region)

@@ -7,6 +7,6 @@ class AuthoritiesConfig(AppConfig):
 
     def ready(self) -> None:
         # Sign-in, failed sign-in and sign-out go to the audit log through Django's auth signals.
-        from . import audit
+        from .accounts import audit
 
         audit.connect_signals()

@@ -471,7 +471,7 @@ class AuditEntryQuerySet(AppendOnlyQuerySet["AuditEntry"]):
 
 class AuditEntry(AppendOnly):
     """One security-relevant action: a sign-in, a role given, a return approved, a file
-    imported. Written through ``authorities.audit.record``; never changed or removed."""
+    imported. Written through ``authorities.accounts.audit.record``; never changed or removed."""
 
     at = models.DateTimeField(default=timezone.now, db_index=True)
     action = models.CharField(max_length=24, choices=AuditAction.choices, db_index=True)

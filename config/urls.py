@@ -1,9 +1,9 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from authorities import passwords
-from authorities.signin import SignInView, SignOutView
-from authorities.views import audit_log
+from authorities.accounts import passwords
+from authorities.accounts.signin import SignInView, SignOutView
+from authorities.accounts.views import audit_log
 
 from .health import healthz
 

@@ -12,7 +12,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 
-from authorities import audit
+from authorities.accounts import audit
 from authorities.models import Action, AuditAction, Authority, actions_for
 from authorities.toolkit.importing import ImportFailed, ImportReport
 

@@ -126,10 +126,15 @@ class GovukFormMixin:
         if described and not field.widget.use_fieldset:
             field.widget.attrs["aria-describedby"] = " ".join(described)
 
-    def full_clean(self) -> None:
-        super().full_clean()  # type: ignore[misc]
+    def describe_fields(self) -> None:
+        """Link every field to its hint and error again: for a form whose own ``__init__`` words
+        its fields (help text) after this mixin has styled them."""
         for name in self.fields:
             self._describe(name)
+
+    def full_clean(self) -> None:
+        super().full_clean()  # type: ignore[misc]
+        self.describe_fields()
 
 
 class StateForm(GovukFormMixin, forms.Form):

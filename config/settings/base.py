@@ -78,7 +78,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "reports.context_processors.service",
-                "authorities.context_processors.access",
+                "authorities.accounts.context_processors.access",
                 "reports.watchlist.context_processors.watchlist",
             ],
         },

@@ -40,7 +40,7 @@ from .league import league as league_table
 from .recovery import FrameworkSummary
 from .recovery import recovery as recovery_summary
 from .selection import MAX_AUTHORITIES, Selection, choice_lists, select_authorities
-from .selectors import compare_series
+from .selectors import CompareData, compare_series
 
 # The chart's settings redraw the chart; the "add" boxes beside them were not submitted then.
 SETTING_CONTROLS = frozenset({"compare-indicator", "compare-align", "compare-focus"})
@@ -67,6 +67,14 @@ def _compare_url(state: CompareState) -> str:
     return reverse("reports:compare") + (f"?{query}" if query else "")
 
 
+def _comparison_table(data: CompareData, indicator: Indicator, alignment: Alignment) -> Any:
+    """The chart's data table: by date, or by years since each authority's anchor."""
+    if alignment.aligned:
+        frame = tables.aligned_table(data.points, indicator.label)
+        return presenters.aligned_cells(frame, data.points, indicator)
+    return presenters.trajectory_table(tables.compare_table(data.points), data.points, indicator)
+
+
 def _comparison(selection: Selection, indicator: Indicator, state: CompareState) -> dict[str, Any]:
     """The comparison chart, its text alternative and its data table, for the template."""
     alignment = Alignment.parse(state.align)
@@ -81,13 +89,6 @@ def _comparison(selection: Selection, indicator: Indicator, state: CompareState)
         decimals=indicator.decimals,
         axis_title=alignment.axis_title,
     )
-    if alignment.aligned:
-        frame = tables.aligned_table(data.points, indicator.label)
-        table = presenters.aligned_cells(frame, data.points, indicator)
-    else:
-        table = presenters.trajectory_table(
-            tables.compare_table(data.points), data.points, indicator
-        )
     return {
         "data": data,
         "figure": figure.to_json(),
@@ -98,7 +99,7 @@ def _comparison(selection: Selection, indicator: Indicator, state: CompareState)
             decimals=indicator.decimals,
             anchor_words=alignment.anchor_words,
         ),
-        "table": table,
+        "table": _comparison_table(data, indicator, alignment),
         "table_caption": indicator.name
         + (f", by years since the {alignment.anchor_words}" if alignment.aligned else ""),
         "anchored": [

@@ -18,7 +18,7 @@ from indicators.models import Observation
 from reports.authority import selectors as authority_selectors
 from reports.formatting import format_value
 
-from . import build, plan
+from . import build, figures, plan
 
 
 @dataclass
@@ -92,7 +92,7 @@ def _current(kept: dict[str, dict]) -> dict[str, tuple[float | None, str, int]]:
     )  # fmt: skip
     current: dict[str, tuple[float | None, str, int]] = {}
     for code, area, source, kind, start, value, symbol, pk in rows:
-        key = build.figure_key(
+        key = figures.figure_key(
             code, area, {"source": source, "period_kind": kind, "start": start.isoformat()}
         )
         if key in kept:

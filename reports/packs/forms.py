@@ -79,3 +79,8 @@ class MeetingDateForm(forms.Form):
     @property
     def first_part_in_error(self) -> str:
         return next((part for part in PARTS if part in self.parts_in_error), "day")
+
+    @property
+    def summary(self) -> list[tuple[str, str]]:
+        """The error summary's one entry, linked to the first part of the date in error."""
+        return [(f"#meeting-date-{self.first_part_in_error}", self.error)] if self.errors else []

@@ -7,8 +7,7 @@ even by address."""
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied
+from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -17,36 +16,34 @@ from django.utils.safestring import mark_safe
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
+from authorities.accounts import access
 from authorities.models import Authority
 from reports import selectors as report_selectors
 
-from . import build, pdf, selectors, services, svg
+from . import build, pdf, selectors, services, small_charts, svg
 from .changes import changes_since
 from .forms import MeetingDateForm
 from .models import BoardPack
 
 
-def _member(request: HttpRequest, gss_code: str) -> Authority | HttpResponse:
-    """The authority, if the person may make and open its packs; else a sign-in redirect for
-    someone signed out, or a refusal that says why."""
+def _member(request: HttpRequest, gss_code: str) -> Authority:
+    """The authority, if the signed-in person may make and open its packs; else a refusal that
+    says why."""
     authority = report_selectors.get_authority(gss_code)
-    if not request.user.is_authenticated:
-        return redirect_to_login(request.get_full_path())
-    if not services.may_make_packs(request.user, authority):
-        raise PermissionDenied(
-            f"Board packs for {authority.name} are for its members, DfE users and "
-            "administrators. Sign in with an account that has a role for this authority, or "
-            "ask an administrator to give your account one."
-        )
+    access.refuse_unless(
+        services.may_make_packs(request.user, authority),
+        f"Board packs for {authority.name} are for its members, DfE users and "
+        "administrators. Sign in with an account that has a role for this authority, or "
+        "ask an administrator to give your account one.",
+    )
     return authority
 
 
 @require_http_methods(["GET", "POST"])
 @never_cache  # names and unpublished plans: never in a shared cache
+@login_required
 def pack_list(request: HttpRequest, gss_code: str) -> HttpResponse:
     authority = _member(request, gss_code)
-    if isinstance(authority, HttpResponse):
-        return authority
     form = MeetingDateForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         pack = services.make_pack(
@@ -83,7 +80,9 @@ def _page_context(request: HttpRequest, authority: Authority, pack: BoardPack) -
             "number": number,
             # Safe: the builder escapes every piece of text it writes.
             "svg": mark_safe(
-                svg.small_multiple(build.small_multiple(measure), element_id=f"chart-{number}")
+                svg.small_multiple(
+                    small_charts.small_multiple(measure), element_id=f"chart-{number}"
+                )
             ),
         }
         for number, measure in enumerate(snapshot["measures"], start=1)
@@ -101,10 +100,9 @@ def _page_context(request: HttpRequest, authority: Authority, pack: BoardPack) -
 
 @require_GET
 @never_cache
+@login_required
 def pack_detail(request: HttpRequest, gss_code: str, pk: int) -> HttpResponse:
     authority = _member(request, gss_code)
-    if isinstance(authority, HttpResponse):
-        return authority
     pack = selectors.get_pack(request.user, authority, pk)
     context = _page_context(request, authority, pack)
     with_history = report_selectors.get_authority(authority.gss_code, with_history=True)
@@ -114,12 +112,11 @@ def pack_detail(request: HttpRequest, gss_code: str, pk: int) -> HttpResponse:
 
 @require_GET
 @never_cache
+@login_required
 def pack_pdf(request: HttpRequest, gss_code: str, pk: int) -> HttpResponse:
     """The same print page as a tagged PDF: the pack as it was made (what changed since is on
     the page, not in the meeting's papers)."""
     authority = _member(request, gss_code)
-    if isinstance(authority, HttpResponse):
-        return authority
     pack = selectors.get_pack(request.user, authority, pk)
     context = {
         **_page_context(request, authority, pack),

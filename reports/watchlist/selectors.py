@@ -46,6 +46,7 @@ from authorities.models import (
     Region,
     national_actions,
 )
+from authorities.toolkit.months import month_index
 from indicators import returns_selectors
 from indicators.milestones import selectors as plan_selectors
 from indicators.models import AreaLevel, Indicator, Milestone, Observation, Polarity
@@ -116,7 +117,7 @@ class Judgement:
     @property
     def months(self) -> int:
         """Whole months since it was published."""
-        months = (self.today.year - self.date.year) * 12 + self.today.month - self.date.month
+        months = month_index(self.today) - month_index(self.date)
         return max(0, months - (1 if self.today.day < self.date.day else 0))
 
 

@@ -6,14 +6,14 @@ from __future__ import annotations
 import csv
 from typing import Any
 
-from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied
+from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.http import urlencode
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from authorities.accounts import access
 from authorities.models import Authority, Region
 from authorities.toolkit.csv_safety import safe_row
 from indicators.milestones import selectors as plan_selectors
@@ -28,8 +28,7 @@ REFUSAL = (
 
 
 def _watchlist(request: HttpRequest) -> tuple[WatchlistForm, selectors.Watchlist]:
-    if not selectors.sees_all(request.user):
-        raise PermissionDenied(REFUSAL)
+    access.refuse_unless(selectors.sees_all(request.user), REFUSAL)
     regions = Region.objects.filter(authorities__isnull=False).distinct()
     form = WatchlistForm(request.GET or None, regions=list(regions))
     filters = form.filters()
@@ -50,9 +49,8 @@ def _query(form: WatchlistForm) -> str:
 
 @require_GET
 @never_cache  # private figures (plan actions, returns): never a shared cache
+@login_required
 def watchlist(request: HttpRequest) -> HttpResponse:
-    if not request.user.is_authenticated:
-        return redirect_to_login(request.get_full_path())
     form, found = _watchlist(request)
     query = _query(form)
     context = {
@@ -104,10 +102,9 @@ def csv_row(entry: selectors.AuthorityFlags) -> list[Any]:
 
 @require_GET
 @never_cache
+@login_required
 def watchlist_csv(request: HttpRequest) -> HttpResponse:
     """The rows the page shows, in its order, one authority a row."""
-    if not request.user.is_authenticated:
-        return redirect_to_login(request.get_full_path())
     _, found = _watchlist(request)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="watchlist-{found.today}.csv"'

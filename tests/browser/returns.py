@@ -9,7 +9,7 @@ from urllib.parse import urlsplit
 
 from django.contrib.auth import get_user_model
 
-from authorities.demo_users import create_demo_users
+from authorities.accounts.demo_users import create_demo_users
 from authorities.models import Authority, Role
 from indicators import returns_selectors, services, validation
 from indicators.models import Indicator

@@ -10,7 +10,7 @@ import re
 import pytest
 from pypdf import PdfReader
 
-from authorities.demo_users import create_demo_users
+from authorities.accounts.demo_users import create_demo_users
 from authorities.models import Authority, Role
 from indicators.models import MonthlyReturn
 from reports.packs.models import BoardPack

@@ -10,7 +10,7 @@ from django.core import mail
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
-from authorities.demo_users import create_demo_users
+from authorities.accounts.demo_users import create_demo_users
 from authorities.models import Membership, Role
 
 pytestmark = pytest.mark.django_db

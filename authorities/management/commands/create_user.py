@@ -17,7 +17,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
-from authorities import audit
+from authorities.accounts import audit
 from authorities.models import (
     AUTHORITY_ROLES,
     NATIONAL_ONLY_ROLES,

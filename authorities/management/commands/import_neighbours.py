@@ -4,7 +4,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from authorities import audit
+from authorities.accounts import audit
 from authorities.importers.neighbours import DEFAULT_MODEL_YEAR, import_neighbours
 from authorities.toolkit.importing import ImportFailed
 

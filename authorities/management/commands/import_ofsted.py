@@ -4,7 +4,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from authorities import audit
+from authorities.accounts import audit
 from authorities.importers.ofsted_write import import_ofsted
 from authorities.toolkit.importing import ImportFailed
 

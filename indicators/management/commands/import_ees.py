@@ -6,7 +6,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from authorities import audit
+from authorities.accounts import audit
 from authorities.toolkit.importing import ImportFailed
 from indicators.official.ees_write import import_ees
 

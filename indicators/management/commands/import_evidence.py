@@ -4,7 +4,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from authorities import audit
+from authorities.accounts import audit
 from authorities.toolkit.importing import ImportFailed
 from indicators.official.evidence_read import DEFAULT_DIRECTORY
 from indicators.official.evidence_write import import_evidence

@@ -4,7 +4,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from authorities import audit
+from authorities.accounts import audit
 from authorities.toolkit.importing import ImportFailed, refresh_planner_statistics
 from indicators.models import Observation
 from indicators.official.folder import import_official

@@ -7,7 +7,7 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from authorities.demo_users import create_demo_users
+from authorities.accounts.demo_users import create_demo_users
 from authorities.models import Authority, Role
 from authorities.toolkit.importing import refresh_planner_statistics
 from indicators.demo.load import load_demo

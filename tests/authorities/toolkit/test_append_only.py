@@ -7,7 +7,7 @@ import pytest
 from django.apps import apps
 from django.contrib.auth.models import User
 
-from authorities import audit
+from authorities.accounts import audit
 from authorities.models import AuditAction, AuditEntry
 from authorities.toolkit.append_only import AppendOnly, AppendOnlyError, AppendOnlyQuerySet
 from indicators.milestones.models import ImprovementActionChange

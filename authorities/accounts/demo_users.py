@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
-from .models import AUTHORITY_ROLES, Authority, Membership, Role
+from authorities.models import AUTHORITY_ROLES, Authority, Membership, Role
 
 DEMO_USERS = [
     (Role.DATA_OFFICER, "demo-data-officer", "Dana", "Officer"),

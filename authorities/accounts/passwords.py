@@ -15,24 +15,30 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.forms import PasswordChangeForm, PasswordResetForm, SetPasswordForm
 from django.http import HttpResponse
 
+from authorities.models import AuditAction
+from authorities.toolkit.govuk import GovukFormMixin
+
 from . import audit
-from .models import AuditAction
+from .signin import account_inputs
 
 NEW_PASSWORD_MESSAGES = {
     "new_password1": "Enter a new password",
     "new_password2": "Confirm the new password",
 }
 PASSWORDS_DIFFER = "The new passwords do not match. Enter the same new password twice"
+NEW_PASSWORD_HINT = "At least 8 characters, not only numbers, and not a common password."
 
 
 def _word_new_password_fields(form: SetPasswordForm) -> None:
     for name, message in NEW_PASSWORD_MESSAGES.items():
         form.fields[name].error_messages["required"] = message
     form.fields["new_password1"].label = "New password"
+    form.fields["new_password1"].help_text = NEW_PASSWORD_HINT
     form.fields["new_password2"].label = "Confirm the new password"
+    form.fields["new_password2"].help_text = ""
 
 
-class ChangePasswordForm(PasswordChangeForm):
+class ChangePasswordForm(GovukFormMixin, PasswordChangeForm):
     """Django's form in the words of the page: its label says "Current password", so do its
     errors."""
 
@@ -47,17 +53,19 @@ class ChangePasswordForm(PasswordChangeForm):
         self.fields["old_password"].label = "Current password"
         self.fields["old_password"].error_messages["required"] = "Enter your current password"
         _word_new_password_fields(self)
+        account_inputs(self)
 
 
-class NewPasswordForm(SetPasswordForm):
+class NewPasswordForm(GovukFormMixin, SetPasswordForm):
     error_messages = {**SetPasswordForm.error_messages, "password_mismatch": PASSWORDS_DIFFER}
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         _word_new_password_fields(self)
+        account_inputs(self)
 
 
-class ResetRequestForm(PasswordResetForm):
+class ResetRequestForm(GovukFormMixin, PasswordResetForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         email = self.fields["email"]
@@ -66,6 +74,7 @@ class ResetRequestForm(PasswordResetForm):
         email.error_messages["invalid"] = (
             "Enter an email address in the correct format, like name@example.com"
         )
+        account_inputs(self)
 
 
 class PasswordChangeView(auth_views.PasswordChangeView):

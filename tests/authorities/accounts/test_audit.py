@@ -12,7 +12,7 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 from django.utils import timezone
 
-from authorities import audit
+from authorities.accounts import audit
 from authorities.models import (
     AuditAction,
     AuditEntry,
@@ -484,6 +484,7 @@ def test_everyone_but_administrators_is_refused(client, log, users, role):
     assert response.status_code == 403
     html = response.content.decode()
     assert "You do not have access" in html and "theirs" not in html and "mallory" not in html
+    assert "The audit log is for administrators" in html  # the one refusal page, with why
 
 
 def test_a_national_administrator_sees_everything(client, log, users):

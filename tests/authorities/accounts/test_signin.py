@@ -13,7 +13,7 @@ from django.contrib.auth.hashers import MD5PasswordHasher
 from django.contrib.auth.models import User
 from django.urls import reverse
 
-from authorities import signin
+from authorities.accounts import signin
 from authorities.models import AuditAction, AuditEntry
 
 pytestmark = pytest.mark.django_db

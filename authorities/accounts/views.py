@@ -12,19 +12,31 @@ import datetime
 from typing import Any
 
 from django import forms
-from django.contrib.auth.views import redirect_to_login
+from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from authorities import dates
+from authorities.models import (
+    AuditAction,
+    AuditEntry,
+    AuditEntryQuerySet,
+    Authority,
+    Membership,
+    Role,
+)
 from authorities.toolkit.govuk import GovukFormMixin
 
-from . import dates
-from .models import AuditAction, AuditEntry, AuditEntryQuerySet, Authority, Membership, Role
+from . import access
 
 PAGE_SIZE = 50
+REFUSAL = (
+    "The audit log is for administrators. If you should have access, ask an administrator to "
+    "give your account the administrator role."
+)
 
 
 def is_administrator(user: Any) -> bool:
@@ -110,11 +122,9 @@ class AuditFilterForm(GovukFormMixin, forms.Form):
 
 
 @require_GET
+@login_required
 def audit_log(request: HttpRequest) -> HttpResponse:
-    if not request.user.is_authenticated:
-        return redirect_to_login(request.get_full_path())
-    if not is_administrator(request.user):
-        return render(request, "audit/forbidden.html", status=403)
+    access.refuse_unless(is_administrator(request.user), REFUSAL)
     asked = {key: value for key, value in request.GET.items() if key != "page" and value}
     form = AuditFilterForm(request.GET if asked else None)
     # A filter that cannot be read shows its errors and no entries: never the whole log, which

@@ -2,10 +2,10 @@
 
 Security-relevant actions are recorded where they happen: sign-in, failed sign-in and sign-out
 through Django's auth signals (connected in ``AuthoritiesConfig.ready``); password changes,
-reset requests and resets in the views of ``authorities.passwords``; roles given, changed and
-taken away in the admin and ``create_user``; draft saves, uploads, submissions, approvals and
-reopenings of returns in ``indicators.services``; imports in the import commands. Entries are
-append-only.
+reset requests and resets in the views of ``authorities.accounts.passwords``; roles given,
+changed and taken away in the admin and ``create_user``; draft saves, uploads, submissions,
+approvals and reopenings of returns in the returns services; imports in the import commands.
+Entries are append-only.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.http import HttpRequest
 
-from .models import AuditAction, AuditEntry, Authority, Membership
+from authorities.models import AuditAction, AuditEntry, Authority, Membership
 
 if TYPE_CHECKING:
     from authorities.toolkit.importing import ImportFailed
