@@ -9,7 +9,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from authorities.demo_users import create_demo_users
+from authorities.accounts.demo_users import create_demo_users
 from authorities.models import Authority, Role
 from indicators.milestones.models import ImprovementAction, ImprovementActionChange
 from indicators.models import MonthlyReturn
@@ -54,8 +54,7 @@ def test_a_dfe_analyst_filters_the_watchlist_and_follows_a_flag(demo, tab: Tab):
     assert "(filtered)" in page.get_by_role("status").inner_text()
 
     # Each flag links to its evidence: the authority's page, at the measure.
-    first = rows.first.locator("a", has_text="Worse").first
-    first.click()
+    rows.first.locator("li").filter(has_text="Worse").locator("a").first.click()
     tab.page.wait_for_url(lambda url: urlsplit(url).path.startswith("/authorities/"))
     tab.settle()
     assert page.locator("#headlines").is_visible()
@@ -90,7 +89,7 @@ def test_an_approver_adds_an_action_changes_it_and_reads_the_history(demo, tab: 
     page.get_by_label("Reason for the change").fill("Agreed at the March board")
     page.get_by_role("button", name="Save action").click()
     arrived_at(tab, plan_path)
-    row = page.locator("tr", has_text="Audit every open child in need plan")
+    row = page.locator(".govuk-summary-card", has_text="Audit every open child in need plan")
     # Not started and due within 28 days: amber, said in words as well as colour.
     assert "Amber" in row.inner_text()
     tab.axe("the plan with the new action")
@@ -101,9 +100,10 @@ def test_an_approver_adds_an_action_changes_it_and_reads_the_history(demo, tab: 
     page.get_by_label("Status").select_option("in_progress")
     page.get_by_role("button", name="Save action").click()
     arrived_at(tab, plan_path)
-    assert "In progress" in page.locator("tr", has_text="Audit every open").inner_text()
+    card = page.locator(".govuk-summary-card", has_text="Audit every open")
+    assert "In progress" in card.inner_text()
 
-    page.get_by_role("link", name="Changes to the plan").first.click()
+    page.get_by_role("link", name="Changes to this plan").click()
     arrived_at(tab, f"{plan_path}history/")
     tab.axe("the plan's history")
     history = page.locator("main").inner_text()
