@@ -1,7 +1,7 @@
 """The admin for indicators, figures, returns and milestones.
 
 Returns, their values and history, published figures and milestones are read-only here: every
-change to them goes through ``indicators.services``, which checks who may do it, keeps the
+change to them goes through ``indicators.returns.services``, which checks who may do it, keeps the
 workflow's states and records who, when, old, new and why. An administrator who needs a change
 makes it on the service's own pages, where it is recorded."""
 

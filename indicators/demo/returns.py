@@ -28,7 +28,9 @@ def fill_demo_return_values(authority: Authority) -> int:
     Only one authority's: the rest keep their figures as observations, which is all the charts
     need, and the national-scale load stays fast.
     """
-    from indicators.services import release_name  # it imports much of the app; needed only here
+    from indicators.returns.services import (
+        release_name,  # it imports much of the app; needed only here
+    )
 
     returns = {
         r.month: r

@@ -13,10 +13,10 @@ from django.utils import timezone
 
 from authorities import dates
 from authorities.toolkit.govuk import GovukFormMixin
+from indicators.models import Indicator, ReturnValue, ValueChange
 
 from . import validation
-from .models import Indicator, ReturnValue, ValueChange
-from .returns_selectors import Beside, SavedSince
+from .selectors import Beside, SavedSince
 from .uploads import parse_month, size_text, upload_limits
 from .validation import (
     DENOMINATOR,

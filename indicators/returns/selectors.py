@@ -15,9 +15,7 @@ from django.http import Http404
 
 from authorities.models import Action, Authority
 from authorities.toolkit.months import add_months as add_months  # re-exported for the views
-
-from . import validation
-from .models import (
+from indicators.models import (
     Indicator,
     MonthlyReturn,
     Observation,
@@ -29,6 +27,8 @@ from .models import (
     Source,
     ValueChange,
 )
+
+from . import validation
 from .validation import Thresholds
 
 # An authority's own figure for a month may come from several sources; the return wins.

@@ -26,9 +26,9 @@ from authorities import dates
 from authorities.models import Action, Authority, actions_for, national_actions
 from authorities.toolkit.importing import ImportFailed
 from config.security import accepts_uploads
+from indicators.models import Indicator, MonthlyReturn, ReturnStatus
 
-from . import returns_selectors as selectors
-from . import services, uploads
+from . import selectors, services, uploads
 from .forms import (
     ChooseReturnForm,
     IndicatorEntryForm,
@@ -41,7 +41,6 @@ from .forms import (
     saved_since_words,
     stale_upload_refusal,
 )
-from .models import Indicator, MonthlyReturn, ReturnStatus
 
 CHANGED_MESSAGE = (
     "The return has changed since you opened it. Nothing was done: check it as it is now, "

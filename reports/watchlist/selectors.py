@@ -46,9 +46,9 @@ from authorities.models import (
     Region,
     national_actions,
 )
-from indicators import returns_selectors
 from indicators.milestones import selectors as plan_selectors
 from indicators.models import AreaLevel, Indicator, Milestone, Observation, Polarity
+from indicators.returns import selectors as returns_selectors
 from reports import bands as statistics
 from reports import selectors, sources
 from reports.authority import selectors as authority_selectors

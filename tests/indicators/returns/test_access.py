@@ -8,7 +8,7 @@ from django.urls import reverse
 from authorities.models import Action, Authority, Membership, Role, actions_for
 from indicators.models import MonthlyReturn, ReturnStatus
 from tests.factories import MonthlyReturnFactory
-from tests.returns.conftest import COMPLETE, MONTH, form_data
+from tests.indicators.returns.conftest import COMPLETE, MONTH, form_data
 
 pytestmark = pytest.mark.django_db
 

@@ -9,9 +9,10 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from indicators import returns_selectors, services, validation
 from indicators.models import MonthlyReturn, ReturnValue, Source, ValueChange
-from tests.returns.conftest import (
+from indicators.returns import selectors as returns_selectors
+from indicators.returns import services, validation
+from tests.indicators.returns.conftest import (
     COMPLETE,
     LAST_YEAR,
     MONTH,

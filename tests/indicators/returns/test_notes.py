@@ -13,7 +13,6 @@ from django.db.migrations.executor import MigrationExecutor
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from indicators import services, uploads
 from indicators.catalogue import sync_catalogue
 from indicators.models import (
     Indicator,
@@ -23,7 +22,8 @@ from indicators.models import (
     Source,
     ValueChange,
 )
-from tests.returns.conftest import COMPLETE, MONTH, form_data, form_on_page
+from indicators.returns import services, uploads
+from tests.indicators.returns.conftest import COMPLETE, MONTH, form_data, form_on_page
 
 pytestmark = pytest.mark.django_db
 

@@ -7,7 +7,6 @@ import re
 import pytest
 from django.urls import reverse
 
-from indicators import services
 from indicators.models import (
     MonthlyReturn,
     Observation,
@@ -16,7 +15,8 @@ from indicators.models import (
     ReturnStatus,
     Source,
 )
-from tests.returns.conftest import COMPLETE, MONTH, PREVIOUS, form_data, monthly
+from indicators.returns import services
+from tests.indicators.returns.conftest import COMPLETE, MONTH, PREVIOUS, form_data, monthly
 
 pytestmark = pytest.mark.django_db
 
