@@ -7,14 +7,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from authorities.models import Authority
-from indicators.models import (
-    MonthlyReturn,
-    Observation,
-    PeriodKind,
-    ReturnStatus,
-    ReturnValue,
-    Source,
-)
+from indicators.models import Observation, PeriodKind, Source
+from indicators.returns.models import MonthlyReturn, ReturnStatus, ReturnValue
 
 
 @transaction.atomic

@@ -9,12 +9,8 @@ from typing import Any
 
 from authorities.models import Authority
 from authorities.toolkit.numbers import format_change, format_figure
-from indicators.models import (
-    MILESTONE_FIELDS,
-    Indicator,
-    MilestoneChange,
-    MilestoneChangeKind,
-)
+from indicators.milestones.models import MILESTONE_FIELDS, MilestoneChange, MilestoneChangeKind
+from indicators.models import Indicator
 
 LABELS = {
     "indicator": "Indicator",

@@ -13,7 +13,8 @@ from django.utils import timezone
 
 from authorities import dates
 from authorities.toolkit.govuk import GovukFormMixin
-from indicators.models import Indicator, ReturnValue, ValueChange
+from indicators.models import Indicator
+from indicators.returns.models import ReturnValue, ValueChange
 
 from . import validation
 from .selectors import Beside, SavedSince

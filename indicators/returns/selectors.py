@@ -15,16 +15,13 @@ from django.http import Http404
 
 from authorities.models import Action, Authority
 from authorities.toolkit.months import add_months as add_months  # re-exported for the views
-from indicators.models import (
-    Indicator,
+from indicators.models import Indicator, Observation, PeriodKind, Source
+from indicators.returns.models import (
     MonthlyReturn,
-    Observation,
-    PeriodKind,
     ReturnEvent,
     ReturnEventKind,
     ReturnStatus,
     ReturnValue,
-    Source,
     ValueChange,
 )
 

@@ -15,19 +15,14 @@ from authorities import audit
 from authorities.models import Action, AuditAction, Authority, actions_for
 from authorities.toolkit.importing import ImportFailed, ImportReport
 from indicators import permalinks
-from indicators.models import (
-    AreaLevel,
+from indicators.models import AreaLevel, Indicator, Observation, PeriodKind, Retirement, Source
+from indicators.returns.models import (
     ChangeVia,
-    Indicator,
     MonthlyReturn,
-    Observation,
-    PeriodKind,
-    Retirement,
     ReturnEvent,
     ReturnEventKind,
     ReturnStatus,
     ReturnValue,
-    Source,
     ValueChange,
 )
 

@@ -26,7 +26,8 @@ from authorities import dates
 from authorities.models import Action, Authority, actions_for, national_actions
 from authorities.toolkit.importing import ImportFailed
 from config.security import accepts_uploads
-from indicators.models import Indicator, MonthlyReturn, ReturnStatus
+from indicators.models import Indicator
+from indicators.returns.models import MonthlyReturn, ReturnStatus
 
 from . import selectors, services, uploads
 from .forms import (

@@ -12,18 +12,16 @@ from django.urls import reverse
 
 from authorities.models import Authority
 from indicators.milestones import services as milestone_services
-from indicators.models import (
-    Milestone,
-    MilestoneChange,
+from indicators.milestones.models import Milestone, MilestoneChange
+from indicators.models import Observation, Source
+from indicators.returns import services
+from indicators.returns.models import (
     MonthlyReturn,
-    Observation,
     ReturnEvent,
     ReturnStatus,
     ReturnValue,
-    Source,
     ValueChange,
 )
-from indicators.returns import services
 from tests.factories import indicator
 from tests.indicators.returns.conftest import COMPLETE, MONTH
 

@@ -21,8 +21,8 @@ from authorities.models import (
 )
 from authorities.toolkit.append_only import AppendOnlyError
 from authorities.toolkit.importing import ImportFailed
-from indicators.models import MonthlyReturn, ReturnStatus
 from indicators.returns import services
+from indicators.returns.models import MonthlyReturn, ReturnStatus
 from tests.factories import AuthorityFactory
 from tests.indicators.returns.conftest import COMPLETE, MONTH
 

@@ -17,7 +17,8 @@ from django.utils import dateformat
 from authorities import dates
 from authorities.models import Role
 from indicators.milestones import services
-from indicators.models import Milestone, MilestoneChange, PeriodKind
+from indicators.milestones.models import Milestone, MilestoneChange
+from indicators.models import PeriodKind
 from indicators.returns import selectors as returns_selectors
 from tests.factories import AuthorityFactory, MilestoneFactory, ObservationFactory, indicator
 from tests.indicators.returns.conftest import make_user

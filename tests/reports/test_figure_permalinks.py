@@ -11,15 +11,10 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from indicators.models import (
-    MonthlyReturn,
-    Observation,
-    RetiredObservation,
-    ReturnStatus,
-    Source,
-)
+from indicators.models import Observation, RetiredObservation, Source
 from indicators.official.ees_write import import_ees
 from indicators.returns import services
+from indicators.returns.models import MonthlyReturn, ReturnStatus
 from tests.indicators.official.test_ees import GOOD, WAKEFIELD, WAKEFIELD_ROW, one, write
 from tests.indicators.returns.conftest import COMPLETE, MONTH
 

@@ -12,7 +12,7 @@ from django.urls import reverse
 
 from authorities.models import Role
 from indicators.milestones import services
-from indicators.models import Milestone, MilestoneChange, MilestoneChangeKind
+from indicators.milestones.models import Milestone, MilestoneChange, MilestoneChangeKind
 from tests.factories import AuthorityFactory, MilestoneFactory, indicator
 from tests.indicators.returns.conftest import make_user
 

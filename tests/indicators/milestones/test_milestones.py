@@ -13,7 +13,7 @@ from django.contrib.auth.models import User
 from django.urls import reverse
 
 from authorities.models import Membership, Role
-from indicators.models import Milestone
+from indicators.milestones.models import Milestone
 from tests.factories import AuthorityFactory, MilestoneFactory, indicator
 
 pytestmark = pytest.mark.django_db

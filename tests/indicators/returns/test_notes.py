@@ -14,15 +14,9 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from indicators.catalogue import sync_catalogue
-from indicators.models import (
-    Indicator,
-    MonthlyReturn,
-    Observation,
-    ReturnValue,
-    Source,
-    ValueChange,
-)
+from indicators.models import Indicator, Observation, Source
 from indicators.returns import services, uploads
+from indicators.returns.models import MonthlyReturn, ReturnValue, ValueChange
 from tests.indicators.returns.conftest import COMPLETE, MONTH, form_data, form_on_page
 
 pytestmark = pytest.mark.django_db

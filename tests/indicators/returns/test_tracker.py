@@ -11,8 +11,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from indicators.models import ReturnStatus
 from indicators.returns import selectors as returns_selectors
+from indicators.returns.models import ReturnStatus
 from tests.factories import AuthorityFactory, MonthlyReturnFactory
 from tests.indicators.returns.conftest import MONTH
 

@@ -11,8 +11,14 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 
-from indicators.models import MonthlyReturn, ReturnEvent, ReturnStatus, ReturnValue, ValueChange
 from indicators.returns import services, uploads
+from indicators.returns.models import (
+    MonthlyReturn,
+    ReturnEvent,
+    ReturnStatus,
+    ReturnValue,
+    ValueChange,
+)
 from indicators.returns.uploads import COLUMNS, neutralise, restore
 from tests.indicators.returns.conftest import COMPLETE, MONTH, SLUG, form_on_page
 

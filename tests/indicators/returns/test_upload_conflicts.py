@@ -14,8 +14,8 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from authorities.models import AuditAction, AuditEntry, Role
-from indicators.models import MonthlyReturn, ReturnEvent, ReturnValue, ValueChange
 from indicators.returns import services
+from indicators.returns.models import MonthlyReturn, ReturnEvent, ReturnValue, ValueChange
 from indicators.returns.uploads import COLUMNS
 from tests.indicators.returns.conftest import MONTH, form_on_page, make_user
 

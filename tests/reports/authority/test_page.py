@@ -10,7 +10,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from authorities.models import Grade, Membership, Role
-from indicators.models import AreaLevel, Milestone, PeriodKind, Source
+from indicators.milestones.models import Milestone
+from indicators.models import AreaLevel, PeriodKind, Source
 from tests.factories import (
     AuthorityFactory,
     EventFactory,

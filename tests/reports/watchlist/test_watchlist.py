@@ -15,8 +15,9 @@ from django.utils import timezone
 
 from authorities.models import Grade, Role
 from indicators.milestones.models import ActionStatus, ImprovementAction
-from indicators.models import AreaLevel, PeriodKind, ReturnStatus
+from indicators.models import AreaLevel, PeriodKind
 from indicators.returns import selectors as returns_selectors
+from indicators.returns.models import ReturnStatus
 from reports.watchlist import selectors
 from tests.factories import (
     AuthorityFactory,
