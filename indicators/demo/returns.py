@@ -22,9 +22,8 @@ def fill_demo_return_values(authority: Authority) -> int:
     Only one authority's: the rest keep their figures as observations, which is all the charts
     need, and the national-scale load stays fast.
     """
-    from indicators.returns.services import (
-        release_name,  # it imports much of the app; needed only here
-    )
+    # The services import much of the app; needed only here.
+    from indicators.returns.services import release_name
 
     returns = {
         r.month: r
