@@ -78,5 +78,5 @@ def past_dates(today: datetime.date | None = None) -> DateRange:
 
 def return_months(latest: datetime.date) -> DateRange:
     """Months that can have a monthly return: from January 2000 to ``latest`` (the last month
-    that has ended, ``returns_selectors.latest_month``)."""
+    that has ended, ``indicators.returns.selectors.latest_month``)."""
     return DateRange(FIRST_DATE, latest)

@@ -22,7 +22,7 @@ from django.shortcuts import render
 from django.urls import Resolver404, resolve
 from django.utils.cache import patch_cache_control
 
-from indicators.uploads import size_text, upload_limits
+from indicators.returns.uploads import size_text, upload_limits
 
 GetResponse = Callable[[HttpRequest], HttpResponse]
 

@@ -27,7 +27,7 @@ urlpatterns = [
     ),
     path("accounts/", include("django.contrib.auth.urls")),
     path("audit/", audit_log, name="audit"),
-    path("returns/", include("indicators.urls")),
+    path("returns/", include("indicators.returns.urls")),
     path("", include("indicators.milestones.urls")),
     path("watchlist/", include("reports.watchlist.urls")),
     path("", include("reports.urls")),

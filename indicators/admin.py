@@ -1,9 +1,9 @@
 """The admin for indicators, figures, returns and milestones.
 
 Returns, their values and history, published figures and milestones are read-only here: every
-change to them goes through ``indicators.services``, which checks who may do it, keeps the
-workflow's states and records who, when, old, new and why. An administrator who needs a change
-makes it on the service's own pages, where it is recorded."""
+change to them goes through ``indicators.returns.services`` (or ``indicators.milestones.services``),
+which checks who may do it, keeps the workflow's states and records who, when, old, new and why.
+An administrator who needs a change makes it on the service's own pages, where it is recorded."""
 
 from __future__ import annotations
 
@@ -12,18 +12,9 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
-from .models import (
-    Document,
-    Evidence,
-    Indicator,
-    Milestone,
-    MilestoneChange,
-    MonthlyReturn,
-    Observation,
-    ReturnEvent,
-    ReturnValue,
-    ValueChange,
-)
+from .milestones.models import Milestone, MilestoneChange
+from .models import Document, Evidence, Indicator, Observation
+from .returns.models import MonthlyReturn, ReturnEvent, ReturnValue, ValueChange
 
 
 class ReadOnly:

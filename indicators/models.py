@@ -1,18 +1,15 @@
-"""Indicators, the values observed for them, monthly returns and milestones."""
+"""Indicators and the values observed for them; the monthly returns and milestones, defined in
+their own packages, are registered here."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
-from authorities import dates
-from authorities.models import Action, Authority, DatePrecision
-from authorities.toolkit.append_only import AppendOnly, AppendOnlyQuerySet
+from authorities.models import Authority, DatePrecision
 from indicators.units import PeriodKind as PeriodKind  # re-exported: the models use them
 from indicators.units import Symbol as Symbol
 from indicators.units import Unit as Unit
@@ -245,105 +242,6 @@ class RetiredObservation(models.Model):
         )
 
 
-class ReturnStatus(models.TextChoices):
-    DRAFT = "draft", "Draft"
-    SUBMITTED = "submitted", "Submitted"
-    APPROVED = "approved", "Approved"
-    REOPENED = "reopened", "Reopened"
-
-
-class MonthlyReturnQuerySet(models.QuerySet["MonthlyReturn"]):
-    def for_user(self, user: Any, action: str = "view") -> MonthlyReturnQuerySet:
-        """Returns of the authorities ``user`` may see (or do ``action`` with)."""
-        return self.filter(authority__in=Authority.objects.for_user(user, action))
-
-
-class MonthlyReturn(models.Model):
-    """An authority's monthly KPI return for one month."""
-
-    authority = models.ForeignKey(Authority, on_delete=models.CASCADE, related_name="returns")
-    month = models.DateField(help_text="The first day of the month the return covers.")
-    status = models.CharField(
-        max_length=10, choices=ReturnStatus.choices, default=ReturnStatus.DRAFT
-    )
-    version = models.PositiveIntegerField(
-        default=1, help_text="Raised on every save, so a stale form cannot overwrite newer work."
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
-    submitted_at = models.DateTimeField(null=True, blank=True)
-    submitted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    approved_at = models.DateTimeField(null=True, blank=True)
-    approved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    is_demo = models.BooleanField(default=False, help_text="Simulated, for demonstration only.")
-    reopened_at = models.DateTimeField(null=True, blank=True)
-    reopened_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    reopen_reason = models.TextField(blank=True, help_text="Why it was last reopened.")
-
-    objects = MonthlyReturnQuerySet.as_manager()
-
-    class Meta:
-        ordering = ["authority", "-month"]
-        constraints = [
-            models.UniqueConstraint(fields=["authority", "month"], name="return_unique_month"),
-            models.CheckConstraint(condition=Q(month__day=1), name="return_month_first_day"),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.authority} {self.month:%B %Y} ({self.get_status_display()})"
-
-
-class Milestone(models.Model):
-    """A target the improvement board agreed for an indicator, due by a date."""
-
-    authority = models.ForeignKey(Authority, on_delete=models.CASCADE, related_name="milestones")
-    indicator = models.ForeignKey(Indicator, on_delete=models.PROTECT, related_name="milestones")
-    due_date = models.DateField()
-    value = models.FloatField()
-    tolerance = models.FloatField(
-        default=0,
-        help_text="How far off the target still counts as amber, in the indicator's unit.",
-    )
-    note = models.TextField(blank=True)
-    # Where a milestone comes from a report, its citation; otherwise the board's own entry.
-    document = models.CharField(max_length=200, blank=True)
-    quote = models.TextField(blank=True)
-    is_demo = models.BooleanField(default=False, help_text="Simulated, for demonstration only.")
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
-
-    class Meta:
-        ordering = ["authority", "indicator", "due_date"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["authority", "indicator", "due_date"], name="milestone_unique_due_date"
-            ),
-            models.CheckConstraint(
-                condition=Q(tolerance__gte=0), name="milestone_tolerance_not_negative"
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.authority} {self.indicator.code} {self.value} by {self.due_date}"
-
-    def clean(self) -> None:
-        super().clean()
-        if self.due_date is not None:
-            try:
-                dates.plan_dates().check(self.due_date, what="The due date")
-            except ValidationError as error:
-                raise ValidationError({"due_date": error}) from error
-
-
 class Document(models.Model):
     """A report that figures and events were read out of: a commissioner's report, an inspection."""
 
@@ -431,7 +329,7 @@ class Evidence(models.Model):
         return f"{area} {self.indicator_name} {self.period_label}: {shown}"
 
 
-# --- monthly returns: the values entered, and their full history -----------------------------
+# --- a person's name as records keep it (returns, milestones and the plan use it) ---
 
 
 def _person(user: Any) -> str:
@@ -441,223 +339,27 @@ def _person(user: Any) -> str:
     return full_name or user.get_username()
 
 
-class ReturnValue(models.Model):
-    """One indicator's figure in a monthly return, as entered: a count, or a numerator and a
-    denominator from which ``value`` (a percentage, or cases per FTE) is worked out."""
-
-    monthly_return = models.ForeignKey(
-        MonthlyReturn, on_delete=models.CASCADE, related_name="values"
-    )
-    indicator = models.ForeignKey(Indicator, on_delete=models.PROTECT, related_name="+")
-    value = models.FloatField(
-        null=True, blank=True, help_text="The count, or the figure worked out from the parts."
-    )
-    numerator = models.FloatField(null=True, blank=True)
-    denominator = models.FloatField(null=True, blank=True)
-    internal_note = models.TextField(
-        blank=True,
-        help_text="Read only by the authority's members and DfE users who can see the return; "
-        "never published.",
-    )
-    published_note = models.TextField(
-        blank=True, help_text="Published with the figure once the return is approved."
-    )
-    explanation = models.TextField(
-        blank=True, help_text="Why the figure moved a lot since the month before."
-    )
-    updated_at = models.DateTimeField(auto_now=True)
-    updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-
-    class Meta:
-        ordering = ["monthly_return", "indicator"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["monthly_return", "indicator"], name="return_value_unique_indicator"
-            ),
-            models.CheckConstraint(
-                condition=Q(value__isnull=True) | Q(value__gte=0),
-                name="return_value_not_negative",
-            ),
-            models.CheckConstraint(
-                condition=(Q(numerator__isnull=True) | Q(numerator__gte=0))
-                & (Q(denominator__isnull=True) | Q(denominator__gte=0)),
-                name="return_value_parts_not_negative",
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.monthly_return} {self.indicator.code}: {self.value}"
-
-
-class ChangeVia(models.TextChoices):
-    FORM = "form", "Form"
-    UPLOAD = "upload", "Upload"
-
-
-class ValueField(models.TextChoices):
-    VALUE = "value", "Figure"
-    NUMERATOR = "numerator", "Numerator"
-    DENOMINATOR = "denominator", "Denominator"
-    INTERNAL_NOTE = "internal_note", "Internal note"
-    PUBLISHED_NOTE = "published_note", "Published note"
-    EXPLANATION = "explanation", "Explanation of a large change"
-
-
-class ValueChange(AppendOnly):
-    """One change to one part of one value in a return: who, when, old, new and why."""
-
-    monthly_return = models.ForeignKey(
-        MonthlyReturn, on_delete=models.CASCADE, related_name="changes"
-    )
-    indicator = models.ForeignKey(Indicator, on_delete=models.PROTECT, related_name="+")
-    field = models.CharField(max_length=16, choices=ValueField.choices)
-    old = models.TextField(blank=True, help_text="Blank when there was nothing before.")
-    new = models.TextField(blank=True, help_text="Blank when the value was cleared.")
-    changed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    changed_by_name = models.CharField(
-        max_length=150, blank=True, help_text="Kept in case the account is removed."
-    )
-    changed_at = models.DateTimeField(default=timezone.now)
-    via = models.CharField(max_length=8, choices=ChangeVia.choices)
-    reason = models.TextField(blank=True, help_text="For example the file uploaded.")
-    version = models.PositiveIntegerField(help_text="The return's version after the change.")
-
-    class Meta:
-        ordering = ["monthly_return", "changed_at", "pk"]
-        indexes = [
-            models.Index(fields=["monthly_return", "indicator"], name="value_change_by_indicator")
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.indicator.code} {self.field}: {self.old!r} → {self.new!r}"
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if not self.changed_by_name:
-            self.changed_by_name = _person(self.changed_by)
-        super().save(*args, **kwargs)
-
-
-class ReturnEventKind(models.TextChoices):
-    CREATED = "created", "Started"
-    SAVED = "saved", "Draft saved"
-    UPLOADED = "uploaded", "File uploaded"
-    SUBMITTED = "submitted", "Submitted"
-    APPROVED = "approved", "Approved"
-    REOPENED = "reopened", "Reopened"
-
-
-class ReturnEvent(AppendOnly):
-    """One step in a return's life, for its timeline."""
-
-    monthly_return = models.ForeignKey(
-        MonthlyReturn, on_delete=models.CASCADE, related_name="events"
-    )
-    kind = models.CharField(max_length=10, choices=ReturnEventKind.choices)
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    user_name = models.CharField(max_length=150, blank=True)
-    at = models.DateTimeField(default=timezone.now)
-    reason = models.TextField(blank=True, help_text="Why a return was reopened.")
-    note = models.CharField(max_length=300, blank=True)
-    version = models.PositiveIntegerField()
-
-    class Meta:
-        ordering = ["monthly_return", "at", "pk"]
-
-    def __str__(self) -> str:
-        return f"{self.monthly_return}: {self.get_kind_display()} by {self.user_name}"
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if not self.user_name:
-            self.user_name = _person(self.user)
-        super().save(*args, **kwargs)
-
-
-# --- milestones: every change kept -------------------------------------------------------------
-
-
-class MilestoneChangeKind(models.TextChoices):
-    ADDED = "added", "Added"
-    CHANGED = "changed", "Changed"
-    REMOVED = "removed", "Removed"
-
-
-class MilestoneChangeQuerySet(AppendOnlyQuerySet["MilestoneChange"]):
-    def for_user(self, user: Any) -> MilestoneChangeQuerySet:
-        """The history of the plans ``user`` may manage (approvers and administrators)."""
-        return self.filter(authority__in=Authority.objects.for_user(user, Action.MANAGE_PLAN))
-
-
-class MilestoneChange(AppendOnly):
-    """One milestone added, changed or removed: who, when, the milestone before and after, and
-    why. ``old`` and ``new`` hold what the person saw (``MILESTONE_FIELDS``), so the record
-    stays whole when the milestone or its indicator changes again or is removed."""
-
-    authority = models.ForeignKey(
-        Authority, on_delete=models.CASCADE, related_name="milestone_changes"
-    )
-    milestone = models.ForeignKey(
-        Milestone,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="changes",
-        help_text="Empty once the milestone has been removed.",
-    )
-    kind = models.CharField(max_length=8, choices=MilestoneChangeKind.choices)
-    old = models.JSONField(default=dict, blank=True, help_text="Empty when it was added.")
-    new = models.JSONField(default=dict, blank=True, help_text="Empty when it was removed.")
-    changed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    changed_by_name = models.CharField(
-        max_length=150, blank=True, help_text="Kept in case the account is removed."
-    )
-    changed_at = models.DateTimeField(default=timezone.now)
-    reason = models.TextField(blank=True, help_text="Why, where the person said.")
-
-    objects = MilestoneChangeQuerySet.as_manager()  # type: ignore[misc]
-
-    class Meta:
-        ordering = ["authority", "-changed_at", "-pk"]
-        indexes = [
-            models.Index(fields=["authority", "changed_at"], name="milestone_change_by_time")
-        ]
-
-    def __str__(self) -> str:
-        shown = self.new or self.old
-        return f"{self.authority_id} {shown.get('indicator', '')}: {self.get_kind_display()}"
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if not self.changed_by_name:
-            self.changed_by_name = _person(self.changed_by)
-        super().save(*args, **kwargs)
-
-
-# What a milestone's history keeps of it, in the order a person reads them.
-MILESTONE_FIELDS = ("indicator", "due_date", "value", "tolerance", "note")
-
-
-def milestone_snapshot(milestone: Milestone) -> dict[str, Any]:
-    """The milestone as its history keeps it: plain JSON, the indicator by code and name."""
-    return {
-        "indicator": milestone.indicator.code,
-        "indicator_name": milestone.indicator.name,
-        "due_date": milestone.due_date.isoformat(),
-        "value": milestone.value,
-        "tolerance": milestone.tolerance,
-        "note": milestone.note,
-    }
-
-
-# --- the improvement plan: defined in its own package, registered here (app label indicators) ---
+# --- monthly returns and milestones: defined in their own packages, registered here (app label
+# indicators, tables unchanged) so that Django and every import of indicators.models find them ---
 
 from indicators.milestones.models import (  # noqa: E402, F401
+    MILESTONE_FIELDS,
     ImprovementAction,
     ImprovementActionChange,
+    Milestone,
+    MilestoneChange,
+    MilestoneChangeKind,
+    MilestoneChangeQuerySet,
+    milestone_snapshot,
+)
+from indicators.returns.models import (  # noqa: E402, F401
+    ChangeVia,
+    MonthlyReturn,
+    MonthlyReturnQuerySet,
+    ReturnEvent,
+    ReturnEventKind,
+    ReturnStatus,
+    ReturnValue,
+    ValueChange,
+    ValueField,
 )

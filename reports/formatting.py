@@ -1,12 +1,12 @@
 """How figures are written: one place, used by pages, tables, alt text and CSV. Numbers are written
-by ``reports.charts.numbers`` (Django-free, for the chart builders); this adds symbols in words."""
+by ``authorities.toolkit.numbers`` (Django-free, for the chart builders); this adds symbols in
+words."""
 
 from __future__ import annotations
 
+from authorities.toolkit.numbers import format_change, format_figure, format_number
 from authorities.toolkit.text import lower_first
 from indicators.units import Symbol
-
-from .charts.numbers import format_change, format_figure, format_number
 
 __all__ = ["SYMBOL_WORDS", "format_change", "format_number", "format_value", "lower_first"]
 

@@ -8,8 +8,8 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from authorities.toolkit.csv_safety import safe_row
+from authorities.toolkit.numbers import is_missing, raw_figure
 
-from .charts.numbers import is_missing, raw_figure
 from .formatting import SYMBOL_WORDS, format_value
 
 if TYPE_CHECKING:

@@ -19,14 +19,8 @@ from authorities.models import (
     Region,
     StatisticalNeighbour,
 )
-from indicators.models import (
-    Indicator,
-    Milestone,
-    Observation,
-    Polarity,
-    RetiredObservation,
-    Retirement,
-)
+from indicators.milestones.models import Milestone
+from indicators.models import Indicator, Observation, Polarity, RetiredObservation, Retirement
 
 
 @dataclass

@@ -14,22 +14,6 @@ urlpatterns = [
         authority_views.trajectory_csv,
         name="trajectory_csv",
     ),
-    path("authorities/<str:gss_code>/milestones/new/", views.milestone_form, name="milestone_add"),
-    path(
-        "authorities/<str:gss_code>/milestones/history/",
-        views.milestone_history,
-        name="milestone_history",
-    ),
-    path(
-        "authorities/<str:gss_code>/milestones/<int:pk>/",
-        views.milestone_form,
-        name="milestone_edit",
-    ),
-    path(
-        "authorities/<str:gss_code>/milestones/<int:pk>/delete/",
-        views.milestone_delete,
-        name="milestone_delete",
-    ),
     path(
         "authorities/<str:gss_code>/evidence/", authority_views.authority_evidence, name="evidence"
     ),

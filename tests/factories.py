@@ -15,15 +15,9 @@ from authorities.models import (
     Region,
     StatisticalNeighbour,
 )
-from indicators.models import (
-    AreaLevel,
-    Indicator,
-    Milestone,
-    MonthlyReturn,
-    Observation,
-    PeriodKind,
-    Source,
-)
+from indicators.milestones.models import Milestone
+from indicators.models import AreaLevel, Indicator, Observation, PeriodKind, Source
+from indicators.returns.models import MonthlyReturn
 
 
 class RegionFactory(factory.django.DjangoModelFactory):

@@ -4,7 +4,8 @@ Security-relevant actions are recorded where they happen: sign-in, failed sign-i
 through Django's auth signals (connected in ``AuthoritiesConfig.ready``); password changes,
 reset requests and resets in the views of ``authorities.accounts.passwords``; roles given,
 changed and taken away in the admin and ``create_user``; draft saves, uploads, submissions,
-approvals and reopenings of returns in the returns services; imports in the import commands.
+approvals and reopenings of returns in ``indicators.returns.services``; imports in the import
+commands.
 Entries are append-only.
 """
 

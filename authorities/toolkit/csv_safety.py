@@ -7,7 +7,7 @@ reader's machine. ``safe_cell`` puts an apostrophe in front of such text, which 
 show as a plain string. Plain numbers stay numbers: ``-3.5`` and ``+2`` are left alone.
 
 Every export uses it: the trajectory, compare and league CSVs (``reports``), the observations
-export (``indicators.exports``) and the return templates (``indicators.uploads``).
+export (``indicators.exports``) and the return templates (``indicators.returns.uploads``).
 """
 
 from __future__ import annotations

@@ -188,8 +188,9 @@ DATA_UPLOAD_MAX_NUMBER_FILES = 1
 # and password pages too): they, and every page a signed-in person sees, are sent with
 # Cache-Control: private, no-store (config.security.PrivatePagesMiddleware).
 PRIVATE_PATH_PREFIXES = ["/returns/", "/audit/", "/accounts/", "/admin/"]
-# A monthly return file (indicators.uploads): what it may hold, checked before and as it is read,
-# so no file costs more than these allow. The template has 9 columns and one row an indicator.
+# A monthly return file (indicators.returns.uploads): what it may hold, checked before and as it
+# is read, so no file costs more than these allow. The template has 9 columns and one row an
+# indicator.
 RETURN_UPLOAD_LIMITS = {
     "file_bytes": 2 * MB,  # the file as sent
     "workbook_bytes": 10 * MB,  # an Excel workbook unpacked: every part inside the .xlsx

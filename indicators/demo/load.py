@@ -16,7 +16,9 @@ from django.utils import timezone
 from authorities.models import Authority, Event, Inspection, Region, StatisticalNeighbour
 from authorities.toolkit.months import month_index, month_last
 from indicators.catalogue import catalogue_rows
-from indicators.models import Indicator, Milestone, MonthlyReturn, Observation, ReturnStatus, Source
+from indicators.milestones.models import Milestone
+from indicators.models import Indicator, Observation, Source
+from indicators.returns.models import MonthlyReturn, ReturnStatus
 
 from .plan import (
     DEFAULT_AUTHORITIES,

@@ -7,14 +7,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from authorities.models import Authority
-from indicators.models import (
-    MonthlyReturn,
-    Observation,
-    PeriodKind,
-    ReturnStatus,
-    ReturnValue,
-    Source,
-)
+from indicators.models import Observation, PeriodKind, Source
+from indicators.returns.models import MonthlyReturn, ReturnStatus, ReturnValue
 
 
 @transaction.atomic
@@ -28,7 +22,8 @@ def fill_demo_return_values(authority: Authority) -> int:
     Only one authority's: the rest keep their figures as observations, which is all the charts
     need, and the national-scale load stays fast.
     """
-    from indicators.services import release_name  # it imports much of the app; needed only here
+    # The services import much of the app; needed only here.
+    from indicators.returns.services import release_name
 
     returns = {
         r.month: r

@@ -192,3 +192,128 @@ def action_snapshot(action: ImprovementAction, indicators: list[Indicator]) -> d
         "inspection": inspection_words(action.inspection) if action.inspection else "",
         "inspection_id": action.inspection_id,
     }
+
+
+# --- milestones: a target for an indicator by a date, every change kept ---
+
+
+class Milestone(models.Model):
+    """A target the improvement board agreed for an indicator, due by a date."""
+
+    authority = models.ForeignKey(Authority, on_delete=models.CASCADE, related_name="milestones")
+    indicator = models.ForeignKey(Indicator, on_delete=models.PROTECT, related_name="milestones")
+    due_date = models.DateField()
+    value = models.FloatField()
+    tolerance = models.FloatField(
+        default=0,
+        help_text="How far off the target still counts as amber, in the indicator's unit.",
+    )
+    note = models.TextField(blank=True)
+    # Where a milestone comes from a report, its citation; otherwise the board's own entry.
+    document = models.CharField(max_length=200, blank=True)
+    quote = models.TextField(blank=True)
+    is_demo = models.BooleanField(default=False, help_text="Simulated, for demonstration only.")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["authority", "indicator", "due_date"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["authority", "indicator", "due_date"], name="milestone_unique_due_date"
+            ),
+            models.CheckConstraint(
+                condition=Q(tolerance__gte=0), name="milestone_tolerance_not_negative"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.authority} {self.indicator.code} {self.value} by {self.due_date}"
+
+    def clean(self) -> None:
+        super().clean()
+        if self.due_date is not None:
+            try:
+                dates.plan_dates().check(self.due_date, what="The due date")
+            except ValidationError as error:
+                raise ValidationError({"due_date": error}) from error
+
+
+# --- milestones: every change kept -------------------------------------------------------------
+
+
+class MilestoneChangeKind(models.TextChoices):
+    ADDED = "added", "Added"
+    CHANGED = "changed", "Changed"
+    REMOVED = "removed", "Removed"
+
+
+class MilestoneChangeQuerySet(AppendOnlyQuerySet["MilestoneChange"]):
+    def for_user(self, user: Any) -> MilestoneChangeQuerySet:
+        """The history of the plans ``user`` may manage (approvers and administrators)."""
+        return self.filter(authority__in=Authority.objects.for_user(user, Action.MANAGE_PLAN))
+
+
+class MilestoneChange(AppendOnly):
+    """One milestone added, changed or removed: who, when, the milestone before and after, and
+    why. ``old`` and ``new`` hold what the person saw (``MILESTONE_FIELDS``), so the record
+    stays whole when the milestone or its indicator changes again or is removed."""
+
+    authority = models.ForeignKey(
+        Authority, on_delete=models.CASCADE, related_name="milestone_changes"
+    )
+    milestone = models.ForeignKey(
+        Milestone,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="changes",
+        help_text="Empty once the milestone has been removed.",
+    )
+    kind = models.CharField(max_length=8, choices=MilestoneChangeKind.choices)
+    old = models.JSONField(default=dict, blank=True, help_text="Empty when it was added.")
+    new = models.JSONField(default=dict, blank=True, help_text="Empty when it was removed.")
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    changed_by_name = models.CharField(
+        max_length=150, blank=True, help_text="Kept in case the account is removed."
+    )
+    changed_at = models.DateTimeField(default=timezone.now)
+    reason = models.TextField(blank=True, help_text="Why, where the person said.")
+
+    objects = MilestoneChangeQuerySet.as_manager()  # type: ignore[misc]
+
+    class Meta:
+        ordering = ["authority", "-changed_at", "-pk"]
+        indexes = [
+            models.Index(fields=["authority", "changed_at"], name="milestone_change_by_time")
+        ]
+
+    def __str__(self) -> str:
+        shown = self.new or self.old
+        return f"{self.authority_id} {shown.get('indicator', '')}: {self.get_kind_display()}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self.changed_by_name:
+            self.changed_by_name = _person(self.changed_by)
+        super().save(*args, **kwargs)
+
+
+# What a milestone's history keeps of it, in the order a person reads them.
+MILESTONE_FIELDS = ("indicator", "due_date", "value", "tolerance", "note")
+
+
+def milestone_snapshot(milestone: Milestone) -> dict[str, Any]:
+    """The milestone as its history keeps it: plain JSON, the indicator by code and name."""
+    return {
+        "indicator": milestone.indicator.code,
+        "indicator_name": milestone.indicator.name,
+        "due_date": milestone.due_date.isoformat(),
+        "value": milestone.value,
+        "tolerance": milestone.tolerance,
+        "note": milestone.note,
+    }

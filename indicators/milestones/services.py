@@ -1,11 +1,12 @@
-"""Writes to the improvement plan: keyword-only, typed, atomic. Each checks who is asking,
-keeps what changed (who, when, before, after, why) and refuses a change made from a page
-showing an older version of the action than the one saved now."""
+"""Writes to the improvement plan and its milestones: keyword-only, typed, atomic. Each checks
+who is asking and keeps what changed (who, when, before, after, why); a change to an action made
+from a page showing an older version of it than the one saved now is refused."""
 
 from __future__ import annotations
 
 import datetime
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
@@ -20,8 +21,12 @@ from .models import (
     ActionStatus,
     ImprovementAction,
     ImprovementActionChange,
+    Milestone,
+    MilestoneChange,
+    MilestoneChangeKind,
     PlanChangeKind,
     action_snapshot,
+    milestone_snapshot,
 )
 
 User = AbstractBaseUser | AnonymousUser
@@ -218,4 +223,118 @@ def remove_action(
         reason=reason,
     )
     action.delete()
+    return change
+
+
+# --- milestones: a target for an indicator by a date, every change kept -----------------------
+
+
+class MilestoneRefused(PermissionDenied):
+    """Someone who may not change the authority's improvement plan tried to."""
+
+
+def _require_plan_manager(user: Any, authority: Authority) -> None:
+    if not may_manage(user, authority):
+        raise MilestoneRefused(refusal(authority))
+
+
+def _milestone_change(
+    *,
+    authority: Authority,
+    milestone: Milestone | None,
+    kind: str,
+    old: dict[str, Any],
+    new: dict[str, Any],
+    user: Any,
+    reason: str,
+) -> MilestoneChange:
+    return MilestoneChange.objects.create(
+        authority=authority,
+        milestone=milestone,
+        kind=kind,
+        old=old,
+        new=new,
+        changed_by=user if user.is_authenticated else None,
+        changed_at=timezone.now(),
+        reason=reason.strip(),
+    )
+
+
+@dataclass
+class MilestoneSaved:
+    milestone: Milestone
+    change: MilestoneChange | None  # None when nothing differed from what was saved
+
+
+@transaction.atomic
+def save_milestone(
+    *,
+    authority: Authority,
+    indicator: Indicator,
+    due_date: datetime.date,
+    value: float,
+    tolerance: float,
+    note: str,
+    user: AbstractBaseUser | AnonymousUser,
+    milestone: Milestone | None = None,
+    reason: str = "",
+) -> MilestoneSaved:
+    """Create a milestone, or change one, for the authority's improvement plan, keeping a
+    MilestoneChange with who, when, the milestone before and after, and the reason given."""
+    _require_plan_manager(user, authority)
+    if milestone is None:
+        old: dict[str, Any] = {}
+        milestone = Milestone(authority=authority)
+        milestone.created_by = user if user.is_authenticated else None  # type: ignore[assignment]
+    else:
+        # Read back what is stored (a form may already have changed the instance in memory).
+        milestone = (
+            Milestone.objects.select_for_update().select_related("indicator").get(pk=milestone.pk)
+        )
+        if milestone.authority_id != authority.pk:
+            raise ValueError("A milestone cannot move to another authority")
+        old = milestone_snapshot(milestone)
+    milestone.indicator = indicator
+    milestone.due_date = due_date
+    milestone.value = value
+    milestone.tolerance = tolerance
+    milestone.note = note
+    milestone.full_clean()
+    new = milestone_snapshot(milestone)
+    if old == new:
+        return MilestoneSaved(milestone, None)
+    milestone.save()
+    change = _milestone_change(
+        authority=authority,
+        milestone=milestone,
+        kind=MilestoneChangeKind.CHANGED if old else MilestoneChangeKind.ADDED,
+        old=old,
+        new=new,
+        user=user,
+        reason=reason,
+    )
+    return MilestoneSaved(milestone, change)
+
+
+@transaction.atomic
+def delete_milestone(
+    *, milestone: Milestone, user: AbstractBaseUser | AnonymousUser, reason: str = ""
+) -> MilestoneChange:
+    """Remove a milestone, keeping what it was, who removed it, when and why."""
+    milestone = (
+        Milestone.objects.select_for_update()
+        .select_related("indicator", "authority")
+        .get(pk=milestone.pk)
+    )
+    _require_plan_manager(user, milestone.authority)
+    change = _milestone_change(
+        authority=milestone.authority,
+        milestone=None,
+        kind=MilestoneChangeKind.REMOVED,
+        old=milestone_snapshot(milestone),
+        new={},
+        user=user,
+        reason=reason,
+    )
+    milestone.delete()
     return change

@@ -39,7 +39,7 @@ def _signed_in(view: View) -> View:
     return wrapped
 
 
-def _authority(gss_code: str) -> Authority:
+def authority_or_404(gss_code: str) -> Authority:
     try:
         return Authority.objects.select_related("region").get(gss_code=gss_code)
     except Authority.DoesNotExist:
@@ -47,7 +47,7 @@ def _authority(gss_code: str) -> Authority:
 
 
 def _seen_authority(request: HttpRequest, gss_code: str) -> Authority:
-    authority = _authority(gss_code)
+    authority = authority_or_404(gss_code)
     if not selectors.may_see(request.user, authority):
         raise PermissionDenied(
             f"{authority.name}'s improvement plan is seen only by the authority's own members "
@@ -57,7 +57,7 @@ def _seen_authority(request: HttpRequest, gss_code: str) -> Authority:
 
 
 def _managed_authority(request: HttpRequest, gss_code: str) -> Authority:
-    authority = _authority(gss_code)
+    authority = authority_or_404(gss_code)
     if not services.may_manage(request.user, authority):
         raise PermissionDenied(services.refusal(authority))
     return authority

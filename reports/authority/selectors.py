@@ -12,14 +12,8 @@ from django.db.models import Q
 
 from authorities import dates
 from authorities.models import ENGLAND_CODE, Authority, Event, Inspection
-from indicators.models import (
-    AreaLevel,
-    Document,
-    Evidence,
-    Indicator,
-    Milestone,
-    Observation,
-)
+from indicators.milestones.models import Milestone
+from indicators.models import AreaLevel, Document, Evidence, Indicator, Observation
 
 from .. import bands
 from ..selectors import judge_direction, neighbour_codes

@@ -14,7 +14,8 @@ from django.db.models import Q
 
 from authorities import dates
 from authorities.models import ENGLAND_CODE, ENGLAND_NAME, Authority
-from indicators.models import AreaLevel, Indicator, Milestone, Observation, PeriodKind, Source, Unit
+from indicators.milestones.models import Milestone
+from indicators.models import AreaLevel, Indicator, Observation, PeriodKind, Source, Unit
 
 from .. import bands
 from ..selectors import neighbour_codes

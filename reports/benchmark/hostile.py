@@ -42,7 +42,7 @@ def sheet_workbook(
 
     from openpyxl import Workbook
 
-    from indicators.uploads import COLUMNS
+    from indicators.returns.uploads import COLUMNS
 
     book = Workbook()
     sheet = book.active
@@ -77,7 +77,7 @@ def text_cell(reference: str) -> str:
 def hostile_uploads() -> dict[str, tuple[bytes, str]]:
     """The uploads that took the service down, by file name: the file, and the message that
     refuses it now."""
-    from indicators.uploads import size_text, upload_limits
+    from indicators.returns.uploads import size_text, upload_limits
 
     limits = upload_limits()
     tall = f'<row r="2">{text_cell("A2")}</row><row r="1048576">{text_cell("A1048576")}</row>'

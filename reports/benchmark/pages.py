@@ -20,7 +20,8 @@ from django.urls import reverse
 
 from authorities.models import Authority
 from authorities.toolkit.months import last_complete_month
-from indicators.models import Indicator, Milestone
+from indicators.milestones.models import Milestone
+from indicators.models import Indicator
 
 
 @dataclass
@@ -143,7 +144,7 @@ def default_endpoints(*, every_chart: bool = False) -> tuple[list[Endpoint], lis
 def _return_endpoints(authority: Authority) -> list[Endpoint]:
     """The return form for this month, and saving it, as a data officer of the authority."""
     from authorities.models import Membership, Role
-    from indicators.models import MonthlyReturn
+    from indicators.returns.models import MonthlyReturn
 
     officer, _ = get_user_model().objects.get_or_create(username="bench-data-officer")
     Membership.objects.get_or_create(user=officer, authority=authority, role=Role.DATA_OFFICER)

@@ -21,10 +21,10 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
+from authorities.toolkit.numbers import format_figure, is_missing, moved
 from authorities.toolkit.text import lower_first
 
 from . import style
-from .numbers import format_figure, is_missing, moved
 
 EMPTY_MESSAGE = "No figures to compare for this indicator"
 LABEL_GAP = 0.045  # of the y range: how far apart the end-of-line labels are kept

@@ -7,7 +7,7 @@ import html
 
 import plotly.graph_objects as go
 
-from .numbers import PERCENT
+from authorities.toolkit.numbers import PERCENT
 
 FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, Arial, sans-serif"
 TEXT = "#0b0c0c"

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import pandas as pd
 
+from authorities.toolkit.numbers import is_missing, raw_figure
+
 from .compare import split_series
-from .numbers import is_missing, raw_figure
 
 ALIGNED_COLUMNS = ["Authority", "Anchor date", "Period", "Period end", "Years since anchor"]
 

@@ -6,10 +6,10 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
+from authorities.toolkit.numbers import COUNT, MONTH, format_figure, moved
 from authorities.toolkit.text import lower_first
 
 from . import style
-from .numbers import COUNT, MONTH, format_figure, moved
 
 
 def _style_for(role: str, period_kind: str) -> dict:

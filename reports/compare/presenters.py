@@ -6,7 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from ..charts.numbers import CHANGE_WORDS, raw_figure
+from authorities.toolkit.numbers import CHANGE_WORDS, raw_figure
+
 from ..formatting import format_value
 from .league import ASC, DESC, SORTS, League, LeagueRow
 

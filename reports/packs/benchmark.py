@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from authorities.models import Authority, Membership, Role
-from indicators.models import Milestone
+from indicators.milestones.models import Milestone
 from reports.benchmark.loads import Timing
 
 from . import services

@@ -15,8 +15,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from html import escape
 
+from authorities.toolkit.numbers import format_number
 from reports.charts import style
-from reports.charts.numbers import format_number
 
 WIDTH = 340
 HEIGHT = 190

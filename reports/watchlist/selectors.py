@@ -47,9 +47,10 @@ from authorities.models import (
     national_actions,
 )
 from authorities.toolkit.months import month_index
-from indicators import returns_selectors
 from indicators.milestones import selectors as plan_selectors
-from indicators.models import AreaLevel, Indicator, Milestone, Observation, Polarity
+from indicators.milestones.models import Milestone
+from indicators.models import AreaLevel, Indicator, Observation, Polarity
+from indicators.returns import selectors as returns_selectors
 from reports import bands as statistics
 from reports import selectors, sources
 from reports.authority import selectors as authority_selectors

@@ -11,8 +11,9 @@ from django.contrib.auth import get_user_model
 
 from authorities.accounts.demo_users import create_demo_users
 from authorities.models import Authority, Role
-from indicators import returns_selectors, services, validation
 from indicators.models import Indicator
+from indicators.returns import selectors as returns_selectors
+from indicators.returns import services, validation
 
 from .conftest import Tab
 

@@ -12,7 +12,7 @@ from pypdf import PdfReader
 
 from authorities.accounts.demo_users import create_demo_users
 from authorities.models import Authority, Role
-from indicators.models import MonthlyReturn
+from indicators.returns.models import MonthlyReturn
 from reports.packs.models import BoardPack
 
 from .conftest import Tab

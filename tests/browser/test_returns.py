@@ -8,7 +8,7 @@ import csv
 
 import pytest
 
-from indicators.models import MonthlyReturn, ReturnValue
+from indicators.returns.models import MonthlyReturn, ReturnValue
 
 from .conftest import Tab, assert_chart_has_text_alternative
 from .returns import (

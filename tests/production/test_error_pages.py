@@ -26,7 +26,8 @@ def in_site_layout(html: str) -> bool:
 
 def test_a_refusal_anywhere_is_the_site_403_page(client):
     # The admin refuses to add audit entries by raising PermissionDenied, as the milestone forms
-    # do (tests/reports/test_milestones.py): Django renders templates/403.html for both.
+    # do (tests/indicators/milestones/test_milestones.py): Django renders templates/403.html for
+    # both.
     client.force_login(User.objects.create_superuser("root", "root@example.com", "pw"))
     url = reverse("admin:authorities_auditentry_add")
     response = client.get(url)

@@ -16,11 +16,13 @@ from django.utils import dateformat
 
 from authorities import dates
 from authorities.models import Role
-from indicators import returns_selectors, services
-from indicators.models import Milestone, MilestoneChange, PeriodKind
+from indicators.milestones import services
+from indicators.milestones.models import Milestone, MilestoneChange
+from indicators.models import PeriodKind
+from indicators.returns import selectors as returns_selectors
 from tests.factories import AuthorityFactory, MilestoneFactory, ObservationFactory, indicator
+from tests.indicators.returns.conftest import make_user
 from tests.reports.figures import drawn_figure
-from tests.returns.conftest import make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -77,7 +79,7 @@ def milestone_data(due: str) -> dict[str, str]:
 
 @pytest.mark.parametrize("due", EXTREMES, ids=str)
 def test_the_milestone_form_refuses_a_due_date_outside_the_range(client, planner, place, due):
-    url = reverse("reports:milestone_add", args=[place.gss_code])
+    url = reverse("plan:milestone_add", args=[place.gss_code])
     response = client.post(url, milestone_data(due.isoformat()))
     html = response.content.decode()
     assert response.status_code == 200 and "<title>Error:" in html
@@ -90,7 +92,7 @@ def test_the_milestone_form_refuses_a_due_date_outside_the_range(client, planner
 
 
 def test_the_range_is_named_on_the_form_and_its_edges_are_allowed(client, planner, place):
-    url = reverse("reports:milestone_add", args=[place.gss_code])
+    url = reverse("plan:milestone_add", args=[place.gss_code])
     allowed = dates.plan_dates()
     assert f"The date must be between 1 January 2000 and {long(allowed.last)}" in (
         client.get(url).content.decode()
@@ -153,7 +155,7 @@ def test_a_stored_extreme_milestone_breaks_no_page(place, due):
     # The plan manager can open it to put it right.
     client.force_login(make_user("planner", Role.APPROVER, place))
     milestone = Milestone.objects.get(due_date=due)
-    edit = reverse("reports:milestone_edit", args=[place.gss_code, milestone.pk])
+    edit = reverse("plan:milestone_edit", args=[place.gss_code, milestone.pk])
     assert client.get(edit).status_code == 200
 
 

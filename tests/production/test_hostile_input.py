@@ -24,21 +24,16 @@ from hypothesis import strategies as st
 from authorities.importers.neighbours import import_neighbours
 from authorities.models import Authority, Event, Region, StatisticalNeighbour
 from authorities.toolkit.importing import ImportFailed
-from indicators import returns_selectors, validation
-from indicators.models import (
-    Document,
-    Evidence,
-    Indicator,
-    MonthlyReturn,
-    Observation,
-    ReturnValue,
-    ValueChange,
-)
+from indicators.models import Document, Evidence, Indicator, Observation
 from indicators.official.ees_write import import_ees
 from indicators.official.evidence_read import DEFAULT_DIRECTORY
 from indicators.official.evidence_write import import_evidence
-from indicators.uploads import COLUMNS
+from indicators.returns import selectors as returns_selectors
+from indicators.returns import validation
+from indicators.returns.models import MonthlyReturn, ReturnValue, ValueChange
+from indicators.returns.uploads import COLUMNS
 from tests.factories import AuthorityFactory
+from tests.indicators.returns.conftest import COMPLETE, MONTH, form_data
 from tests.production.hostile import (
     FORMULAS,
     ODD_NUMBERS,
@@ -46,7 +41,6 @@ from tests.production.hostile import (
     hostile_text,
     unicode_text,
 )
-from tests.returns.conftest import COMPLETE, MONTH, form_data
 
 pytestmark = pytest.mark.django_db
 

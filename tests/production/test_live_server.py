@@ -14,7 +14,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from indicators.returns_selectors import add_months, latest_month
+from indicators.returns.selectors import add_months, latest_month
 from reports.benchmark.hostile import latency_table, under_hostile_uploads
 from tests.production.servers import (
     REQUEST_TIMEOUT,

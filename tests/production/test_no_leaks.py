@@ -38,11 +38,11 @@ from django.utils.http import urlsafe_base64_encode
 from django.utils.regex_helper import normalize
 
 from authorities.models import Authority, Membership, Role
-from indicators import services
 from indicators.milestones.models import ImprovementAction
+from indicators.returns import services
 from reports.packs.services import make_pack
 from tests.factories import AuthorityFactory, MilestoneFactory, ObservationFactory
-from tests.returns.conftest import MONTH
+from tests.indicators.returns.conftest import MONTH
 
 pytestmark = pytest.mark.django_db
 
@@ -51,9 +51,9 @@ SECRET_FIGURE = "98765"
 SECRET_TEXTS = ("98765", "98,765", "Unpublished-note-QZX", "Private-plan-action-QZX")
 PROTECTED_PREFIXES = ("/returns/", "/audit/", "/admin/")
 PROTECTED_NAMES = {
-    "reports:milestone_add",
-    "reports:milestone_edit",
-    "reports:milestone_delete",
+    "plan:milestone_add",
+    "plan:milestone_edit",
+    "plan:milestone_delete",
     "plan:plan",
     "plan:add",
     "plan:edit",
@@ -168,8 +168,8 @@ def world(db) -> World:
         "code": lambda route: "contacts",
         "pk": by_route(
             **{
-                "reports:milestone_edit": milestone.pk,
-                "reports:milestone_delete": milestone.pk,
+                "plan:milestone_edit": milestone.pk,
+                "plan:milestone_delete": milestone.pk,
                 "reports:observation_source": observation.pk,
                 "plan:edit": action.pk,
                 "plan:remove": action.pk,
@@ -263,7 +263,7 @@ INLINE_STYLE = re.compile(r"<style\b|\sstyle\s*=", re.I)
 
 def test_every_url_pattern_is_walked_and_filled(world):
     names = {route.name for route in routes()}
-    for expected in ("returns:return", "audit", "healthz", "reports:milestone_edit", "admin:index"):
+    for expected in ("returns:return", "audit", "healthz", "plan:milestone_edit", "admin:index"):
         assert expected in names
     for route in routes():
         url = url_for(route, world)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from tests.returns.conftest import MONTH
+from tests.indicators.returns.conftest import MONTH
 
 pytestmark = pytest.mark.django_db
 

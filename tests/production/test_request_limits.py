@@ -14,8 +14,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.files.uploadhandler import TemporaryFileUploadHandler
 from django.urls import reverse
 
+from tests.indicators.returns.conftest import MONTH
 from tests.production.test_error_pages import in_site_layout
-from tests.returns.conftest import MONTH
 
 pytestmark = pytest.mark.django_db
 MB = 1024 * 1024

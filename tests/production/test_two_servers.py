@@ -15,7 +15,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from indicators.returns_selectors import latest_month
+from indicators.returns.selectors import latest_month
 from tests.production.servers import (
     REQUEST_TIMEOUT,
     Browser,

@@ -17,12 +17,12 @@ import pytest
 
 from authorities.models import AuditAction, AuditEntry
 from authorities.toolkit.importing import ImportFailed
-from indicators import uploads
-from indicators.uploads import COLUMNS
+from indicators.returns import uploads
+from indicators.returns.uploads import COLUMNS
 from reports.benchmark.hostile import sheet_workbook as workbook
 from reports.benchmark.hostile import text_cell
-from tests.returns import test_upload as files
-from tests.returns.test_upload import problems, snapshot, to_csv, upload
+from tests.indicators.returns import test_upload as files
+from tests.indicators.returns.test_upload import problems, snapshot, to_csv, upload
 
 pytestmark = pytest.mark.django_db
 NO_CELL = "\u2013"

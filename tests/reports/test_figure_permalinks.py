@@ -11,22 +11,17 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from indicators import services
-from indicators.models import (
-    MonthlyReturn,
-    Observation,
-    RetiredObservation,
-    ReturnStatus,
-    Source,
-)
+from indicators.models import Observation, RetiredObservation, Source
 from indicators.official.ees_write import import_ees
+from indicators.returns import services
+from indicators.returns.models import MonthlyReturn, ReturnStatus
 from tests.indicators.official.test_ees import GOOD, WAKEFIELD, WAKEFIELD_ROW, one, write
-from tests.returns.conftest import COMPLETE, MONTH
+from tests.indicators.returns.conftest import COMPLETE, MONTH
 
 # The returns' fixtures: an authority, another one, and a user of each role.
-from tests.returns.conftest import authority as authority
-from tests.returns.conftest import other_authority as other_authority
-from tests.returns.conftest import users as users
+from tests.indicators.returns.conftest import authority as authority
+from tests.indicators.returns.conftest import other_authority as other_authority
+from tests.indicators.returns.conftest import users as users
 
 pytestmark = pytest.mark.django_db
 

@@ -21,10 +21,10 @@ from authorities.models import (
 )
 from authorities.toolkit.append_only import AppendOnlyError
 from authorities.toolkit.importing import ImportFailed
-from indicators import services
-from indicators.models import MonthlyReturn, ReturnStatus
+from indicators.returns import services
+from indicators.returns.models import MonthlyReturn, ReturnStatus
 from tests.factories import AuthorityFactory
-from tests.returns.conftest import COMPLETE, MONTH
+from tests.indicators.returns.conftest import COMPLETE, MONTH
 
 pytestmark = pytest.mark.django_db
 
@@ -176,7 +176,7 @@ def test_a_refused_approval_leaves_no_entry(authority, users):
 
 def test_draft_saves_and_submissions_through_the_form_are_recorded(client, authority, users):
     """Who, when, which authority, which month, and for a save how many figures changed."""
-    from tests.returns.conftest import form_data
+    from tests.indicators.returns.conftest import form_data
 
     officer = users["data_officer"]
     client.force_login(officer)
@@ -211,7 +211,7 @@ def test_draft_saves_and_submissions_through_the_form_are_recorded(client, autho
 
 
 def test_a_refused_save_or_submission_records_nothing(client, authority, users):
-    from tests.returns.conftest import form_data
+    from tests.indicators.returns.conftest import form_data
 
     client.force_login(users["data_officer"])
     url = reverse("returns:return", args=[authority.gss_code, MONTH])

@@ -12,7 +12,7 @@ import pytest
 from django.urls import reverse
 
 from authorities.models import AuditAction, AuditEntry, Membership, Role
-from tests.returns.conftest import make_user
+from tests.indicators.returns.conftest import make_user
 
 pytestmark = pytest.mark.django_db
 AUDIT = "/audit/"

@@ -10,8 +10,8 @@ from django.contrib.auth.models import User
 from authorities.accounts import audit
 from authorities.models import AuditAction, AuditEntry
 from authorities.toolkit.append_only import AppendOnly, AppendOnlyError, AppendOnlyQuerySet
-from indicators.milestones.models import ImprovementActionChange
-from indicators.models import MilestoneChange, ReturnEvent, ReturnEventKind, ValueChange, ValueField
+from indicators.milestones.models import ImprovementActionChange, MilestoneChange
+from indicators.returns.models import ReturnEvent, ReturnEventKind, ValueChange, ValueField
 from tests.factories import MonthlyReturnFactory, indicator
 
 pytestmark = pytest.mark.django_db

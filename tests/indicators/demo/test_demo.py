@@ -25,16 +25,9 @@ from authorities.toolkit.months import last_complete_month
 from indicators.catalogue import catalogue_rows
 from indicators.demo.load import SIMULATED, load_demo
 from indicators.demo.plan import ObservationBlock, build_plan
-from indicators.models import (
-    AreaLevel,
-    Indicator,
-    Milestone,
-    MonthlyReturn,
-    Observation,
-    PeriodKind,
-    ReturnStatus,
-    Source,
-)
+from indicators.milestones.models import Milestone
+from indicators.models import AreaLevel, Indicator, Observation, PeriodKind, Source
+from indicators.returns.models import MonthlyReturn, ReturnStatus
 from tests.factories import (
     AuthorityFactory,
     EventFactory,
@@ -611,7 +604,7 @@ def test_command_refuses_too_few_authorities():
 @pytest.mark.django_db
 def test_the_demo_users_authority_has_its_approved_figures_on_its_returns(loaded):
     from indicators.demo.returns import fill_demo_return_values
-    from indicators.models import ReturnValue
+    from indicators.returns.models import ReturnValue
 
     authority = Authority.objects.filter(is_demo=True).order_by("name").first()
     filled = fill_demo_return_values(authority)

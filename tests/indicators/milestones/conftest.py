@@ -6,7 +6,7 @@ import pytest
 
 from authorities.models import Grade, Role
 from tests.factories import AuthorityFactory, InspectionFactory
-from tests.returns.conftest import make_user
+from tests.indicators.returns.conftest import make_user
 
 
 @pytest.fixture

@@ -10,7 +10,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from authorities.models import Grade, Membership, Role
-from indicators.models import AreaLevel, Milestone, PeriodKind, Source
+from indicators.milestones.models import Milestone
+from indicators.models import AreaLevel, PeriodKind, Source
 from tests.factories import (
     AuthorityFactory,
     EventFactory,
@@ -301,7 +302,7 @@ def staff(client, place):
 
 
 def test_staff_add_change_and_remove_a_milestone(client, staff, place):
-    add = reverse("reports:milestone_add", args=[place.gss_code])
+    add = reverse("plan:milestone_add", args=[place.gss_code])
     assert client.get(add).status_code == 200
     response = client.post(
         add,
@@ -319,7 +320,7 @@ def test_staff_add_change_and_remove_a_milestone(client, staff, place):
     html = page(client, place).content.decode()
     assert "Interim target" in html and "Add a milestone" in html
 
-    edit = reverse("reports:milestone_edit", args=[place.gss_code, milestone.pk])
+    edit = reverse("plan:milestone_edit", args=[place.gss_code, milestone.pk])
     client.post(
         edit,
         {
@@ -333,14 +334,14 @@ def test_staff_add_change_and_remove_a_milestone(client, staff, place):
     milestone.refresh_from_db()
     assert (milestone.value, milestone.due_date) == (20.0, datetime.date(2028, 3, 31))
 
-    delete = reverse("reports:milestone_delete", args=[place.gss_code, milestone.pk])
+    delete = reverse("plan:milestone_delete", args=[place.gss_code, milestone.pk])
     assert client.get(delete).status_code == 200
     client.post(delete)
     assert not Milestone.objects.exists()
 
 
 def test_bad_milestone_says_what_and_where_and_changes_nothing(client, staff, place):
-    add = reverse("reports:milestone_add", args=[place.gss_code])
+    add = reverse("plan:milestone_add", args=[place.gss_code])
     response = client.post(
         add,
         {
@@ -362,8 +363,8 @@ def test_bad_milestone_says_what_and_where_and_changes_nothing(client, staff, pl
 
 def test_people_who_do_not_manage_the_plan_are_refused(client, place):
     milestone = MilestoneFactory(authority=place)
-    add = reverse("reports:milestone_add", args=[place.gss_code])
-    delete = reverse("reports:milestone_delete", args=[place.gss_code, milestone.pk])
+    add = reverse("plan:milestone_add", args=[place.gss_code])
+    delete = reverse("plan:milestone_delete", args=[place.gss_code, milestone.pk])
     anonymous = client.get(add)
     assert anonymous.status_code == 302 and "/accounts/login/" in anonymous["Location"]
     reader = User.objects.create_user("reader", password="pw")
@@ -384,7 +385,7 @@ def test_people_who_do_not_manage_the_plan_are_refused(client, place):
 
 def test_a_milestone_of_another_authority_cannot_be_reached(client, staff, place):
     other = MilestoneFactory()
-    url = reverse("reports:milestone_edit", args=[place.gss_code, other.pk])
+    url = reverse("plan:milestone_edit", args=[place.gss_code, other.pk])
     assert client.get(url).status_code == 404
 
 

@@ -2,8 +2,8 @@
 
 import pytest
 
+from authorities.toolkit import numbers
 from indicators.models import PeriodKind, Unit
-from reports.charts import numbers
 
 
 def test_the_plain_units_are_the_catalogues():

@@ -17,7 +17,7 @@ from tests.factories import (
     RegionFactory,
     indicator,
 )
-from tests.returns.conftest import make_user
+from tests.indicators.returns.conftest import make_user
 
 TODAY = datetime.date.today()
 MEETING = TODAY + datetime.timedelta(days=10)

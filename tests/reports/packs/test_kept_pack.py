@@ -10,7 +10,8 @@ import pytest
 from django.urls import reverse
 
 from authorities.models import EventCategory
-from indicators.models import Milestone, Observation
+from indicators.milestones.models import Milestone
+from indicators.models import Observation
 from reports.packs import services
 from reports.packs.changes import plan_changes
 from reports.packs.models import BoardPack

@@ -10,10 +10,10 @@ import pytest
 from django.urls import reverse
 from pypdf import PdfReader
 
-from indicators import services as return_services
+from indicators.returns import services as return_services
 from reports.packs import pdf, services, svg
+from tests.indicators.returns.conftest import COMPLETE, MONTH
 from tests.reports.packs.conftest import MEETING, page_text
-from tests.returns.conftest import COMPLETE, MONTH
 
 pytestmark = pytest.mark.django_db
 

@@ -14,9 +14,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from authorities.models import Grade, Role
-from indicators import returns_selectors
 from indicators.milestones.models import ActionStatus, ImprovementAction
-from indicators.models import AreaLevel, PeriodKind, ReturnStatus
+from indicators.models import AreaLevel, PeriodKind
+from indicators.returns import selectors as returns_selectors
+from indicators.returns.models import ReturnStatus
 from reports.watchlist import selectors
 from tests.factories import (
     AuthorityFactory,
@@ -27,7 +28,7 @@ from tests.factories import (
     RegionFactory,
     indicator,
 )
-from tests.returns.conftest import make_user
+from tests.indicators.returns.conftest import make_user
 
 pytestmark = pytest.mark.django_db
 

@@ -6,8 +6,8 @@ from dataclasses import dataclass
 
 import pytest
 
-from indicators import validation
-from indicators.validation import Thresholds, check_entry, submission_problems
+from indicators.returns import validation
+from indicators.returns.validation import Thresholds, check_entry, submission_problems
 
 
 @dataclass

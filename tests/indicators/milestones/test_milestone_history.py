@@ -11,10 +11,10 @@ from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 
 from authorities.models import Role
-from indicators import services
-from indicators.models import Milestone, MilestoneChange, MilestoneChangeKind
+from indicators.milestones import services
+from indicators.milestones.models import Milestone, MilestoneChange, MilestoneChangeKind
 from tests.factories import AuthorityFactory, MilestoneFactory, indicator
-from tests.returns.conftest import make_user
+from tests.indicators.returns.conftest import make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -41,7 +41,7 @@ def planner(client, place):
 
 
 def history_url(place) -> str:
-    return reverse("reports:milestone_history", args=[place.gss_code])
+    return reverse("plan:milestone_history", args=[place.gss_code])
 
 
 def data(**changes: str) -> dict[str, str]:
@@ -58,7 +58,7 @@ def data(**changes: str) -> dict[str, str]:
 
 
 def test_adding_changing_and_removing_through_the_pages_is_recorded(client, planner, place):
-    add = reverse("reports:milestone_add", args=[place.gss_code])
+    add = reverse("plan:milestone_add", args=[place.gss_code])
     form = client.get(add).content.decode()
     assert 'name="reason"' in form and "Reason for the change (optional)</label>" in form
     assert "govuk-textarea" in form and 'aria-describedby="id_reason-hint"' in form
@@ -80,7 +80,7 @@ def test_adding_changing_and_removing_through_the_pages_is_recorded(client, plan
     assert added.changed_by == planner and added.changed_by_name == "Pat Planner"
     assert added.reason == "Agreed at the March board"
 
-    edit = reverse("reports:milestone_edit", args=[place.gss_code, milestone.pk])
+    edit = reverse("plan:milestone_edit", args=[place.gss_code, milestone.pk])
     response = client.post(edit, data(value="22.5", due_date=LATER.isoformat(), reason="Slipped"))
     assert response.status_code == 302
     changed = MilestoneChange.objects.filter(kind=MilestoneChangeKind.CHANGED).get()
@@ -91,7 +91,7 @@ def test_adding_changing_and_removing_through_the_pages_is_recorded(client, plan
     )
     assert changed.reason == "Slipped" and changed.milestone == milestone
 
-    remove = reverse("reports:milestone_delete", args=[place.gss_code, milestone.pk])
+    remove = reverse("plan:milestone_delete", args=[place.gss_code, milestone.pk])
     confirm = client.get(remove).content.decode()
     assert 'name="reason"' in confirm
     response = client.post(remove, {"reason": "Replaced by the new plan"})
@@ -131,20 +131,20 @@ def test_adding_changing_and_removing_through_the_pages_is_recorded(client, plan
 
 def test_saving_a_milestone_unchanged_records_nothing(client, planner, place):
     milestone = MilestoneFactory(authority=place, due_date=DUE, value=25, tolerance=1)
-    edit = reverse("reports:milestone_edit", args=[place.gss_code, milestone.pk])
+    edit = reverse("plan:milestone_edit", args=[place.gss_code, milestone.pk])
     response = client.post(edit, data(), follow=True)
     assert "Nothing was changed" in response.content.decode()
     assert not MilestoneChange.objects.exists()
 
 
 def test_a_reason_too_long_is_a_clear_message_and_saves_nothing(client, planner, place):
-    add = reverse("reports:milestone_add", args=[place.gss_code])
+    add = reverse("plan:milestone_add", args=[place.gss_code])
     html = client.post(add, data(reason="x" * 1001)).content.decode()
     assert "The reason must be 1,000 characters or fewer" in html
     assert '<a href="#id_reason">' in html
     assert not Milestone.objects.exists() and not MilestoneChange.objects.exists()
     milestone = MilestoneFactory(authority=place)
-    remove = reverse("reports:milestone_delete", args=[place.gss_code, milestone.pk])
+    remove = reverse("plan:milestone_delete", args=[place.gss_code, milestone.pk])
     response = client.post(remove, {"reason": "x" * 1001})
     assert response.status_code == 200
     assert "The reason must be 1,000 characters or fewer" in response.content.decode()

@@ -13,17 +13,11 @@ from django.db.migrations.executor import MigrationExecutor
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from indicators import services, uploads
 from indicators.catalogue import sync_catalogue
-from indicators.models import (
-    Indicator,
-    MonthlyReturn,
-    Observation,
-    ReturnValue,
-    Source,
-    ValueChange,
-)
-from tests.returns.conftest import COMPLETE, MONTH, form_data, form_on_page
+from indicators.models import Indicator, Observation, Source
+from indicators.returns import services, uploads
+from indicators.returns.models import MonthlyReturn, ReturnValue, ValueChange
+from tests.indicators.returns.conftest import COMPLETE, MONTH, form_data, form_on_page
 
 pytestmark = pytest.mark.django_db
 

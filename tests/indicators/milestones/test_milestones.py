@@ -13,7 +13,7 @@ from django.contrib.auth.models import User
 from django.urls import reverse
 
 from authorities.models import Membership, Role
-from indicators.models import Milestone
+from indicators.milestones.models import Milestone
 from tests.factories import AuthorityFactory, MilestoneFactory, indicator
 
 pytestmark = pytest.mark.django_db
@@ -92,7 +92,7 @@ def planner(client, place):
 
 
 def add_url(place) -> str:
-    return reverse("reports:milestone_add", args=[place.gss_code])
+    return reverse("plan:milestone_add", args=[place.gss_code])
 
 
 def good(**changes: str) -> dict[str, str]:
@@ -123,7 +123,7 @@ def test_the_edit_form_shows_the_due_date_and_saves_when_only_the_target_changes
     milestone = MilestoneFactory(
         authority=place, due_date=datetime.date(2027, 7, 31), value=20, tolerance=1.5, note="Plan"
     )
-    url = reverse("reports:milestone_edit", args=[place.gss_code, milestone.pk])
+    url = reverse("plan:milestone_edit", args=[place.gss_code, milestone.pk])
     html = client.get(url).content.decode()
     assert 'value="2027-07-31"' in html  # what <input type="date"> can show
     data = form_data(html, "due_date")
@@ -220,8 +220,8 @@ def test_a_data_officer_is_refused_with_a_page_in_the_site_layout(client, place)
     milestone = MilestoneFactory(authority=place)
     for url in (
         add_url(place),
-        reverse("reports:milestone_edit", args=[place.gss_code, milestone.pk]),
-        reverse("reports:milestone_delete", args=[place.gss_code, milestone.pk]),
+        reverse("plan:milestone_edit", args=[place.gss_code, milestone.pk]),
+        reverse("plan:milestone_delete", args=[place.gss_code, milestone.pk]),
     ):
         response = client.get(url)
         assert response.status_code == 403

@@ -21,7 +21,6 @@ from typing import Protocol
 # A name inside a sentence: one rule for pages and forms.
 from authorities.toolkit.text import lower_first as in_sentence
 
-COUNT_ENTRY = "count"
 RATIO_ENTRY = "ratio"
 PERCENT_UNIT = "percent"
 COUNT_UNIT = "count"
@@ -98,9 +97,6 @@ class Checked:
     @property
     def needs_explanation(self) -> bool:
         return bool(self.warnings) and not self.explanation
-
-    def errors_for(self, name: str) -> list[str]:
-        return [problem.message for problem in self.errors if problem.field == name]
 
 
 def is_ratio(indicator: IndicatorLike) -> bool:

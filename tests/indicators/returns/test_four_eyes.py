@@ -8,9 +8,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from authorities.models import AuditAction, AuditEntry, Membership, Role
-from indicators import services
-from indicators.models import MonthlyReturn, Observation, ReturnEvent, ReturnStatus, Source
-from tests.returns.conftest import COMPLETE, MONTH, form_data, make_user
+from indicators.models import Observation, Source
+from indicators.returns import services
+from indicators.returns.models import MonthlyReturn, ReturnEvent, ReturnStatus
+from tests.indicators.returns.conftest import COMPLETE, MONTH, form_data, make_user
 
 pytestmark = pytest.mark.django_db
 

@@ -7,16 +7,10 @@ import re
 import pytest
 from django.urls import reverse
 
-from indicators import services
-from indicators.models import (
-    MonthlyReturn,
-    Observation,
-    PeriodKind,
-    ReturnEvent,
-    ReturnStatus,
-    Source,
-)
-from tests.returns.conftest import COMPLETE, MONTH, PREVIOUS, form_data, monthly
+from indicators.models import Observation, PeriodKind, Source
+from indicators.returns import services
+from indicators.returns.models import MonthlyReturn, ReturnEvent, ReturnStatus
+from tests.indicators.returns.conftest import COMPLETE, MONTH, PREVIOUS, form_data, monthly
 
 pytestmark = pytest.mark.django_db
 

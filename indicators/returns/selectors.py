@@ -15,20 +15,17 @@ from django.http import Http404
 
 from authorities.models import Action, Authority
 from authorities.toolkit.months import add_months as add_months  # re-exported for the views
-
-from . import validation
-from .models import (
-    Indicator,
+from indicators.models import Indicator, Observation, PeriodKind, Source
+from indicators.returns.models import (
     MonthlyReturn,
-    Observation,
-    PeriodKind,
     ReturnEvent,
     ReturnEventKind,
     ReturnStatus,
     ReturnValue,
-    Source,
     ValueChange,
 )
+
+from . import validation
 from .validation import Thresholds
 
 # An authority's own figure for a month may come from several sources; the return wins.

@@ -9,8 +9,8 @@ import pytest
 from django.contrib.auth.models import User
 
 from authorities.models import Membership, Role
-from indicators import returns_selectors
 from indicators.models import PeriodKind, Source
+from indicators.returns import selectors as returns_selectors
 from tests.factories import AuthorityFactory, ObservationFactory, indicator
 
 MONTH = returns_selectors.latest_month(datetime.date.today())
@@ -96,7 +96,7 @@ COMPLETE = {
 
 def form_data(entries: dict | None = None, *, version: int = 0, action: str = "save") -> dict:
     """What the return form posts: every field of every indicator, prefixed with its code."""
-    from indicators import validation
+    from indicators.returns import validation
 
     data = {"version": str(version), "action": action}
     for ind in returns_selectors.month_indicators():

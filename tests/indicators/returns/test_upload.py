@@ -11,10 +11,16 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 
-from indicators import services, uploads
-from indicators.models import MonthlyReturn, ReturnEvent, ReturnStatus, ReturnValue, ValueChange
-from indicators.uploads import COLUMNS, neutralise, restore
-from tests.returns.conftest import COMPLETE, MONTH, SLUG, form_on_page
+from indicators.returns import services, uploads
+from indicators.returns.models import (
+    MonthlyReturn,
+    ReturnEvent,
+    ReturnStatus,
+    ReturnValue,
+    ValueChange,
+)
+from indicators.returns.uploads import COLUMNS, neutralise, restore
+from tests.indicators.returns.conftest import COMPLETE, MONTH, SLUG, form_on_page
 
 pytestmark = pytest.mark.django_db
 NO_CELL = "\u2013"  # shown where a problem has no row or column

@@ -8,14 +8,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from authorities.models import Authority
-from indicators.models import (
-    MILESTONE_FIELDS,
-    Indicator,
-    MilestoneChange,
-    MilestoneChangeKind,
-)
-
-from .formatting import format_change, format_value
+from authorities.toolkit.numbers import format_change, format_figure
+from indicators.milestones.models import MILESTONE_FIELDS, MilestoneChange, MilestoneChangeKind
+from indicators.models import Indicator
 
 LABELS = {
     "indicator": "Indicator",
@@ -72,7 +67,7 @@ def _text(name: str, snapshot: dict[str, Any], indicators: dict[str, Indicator])
         decimals = _decimals(float(value), indicator.decimals if indicator else 0)
         if name == "tolerance":
             return format_change(float(value), unit, decimals)
-        return format_value(float(value), unit, decimals)
+        return format_figure(float(value), unit, decimals)
     return str(value)
 
 

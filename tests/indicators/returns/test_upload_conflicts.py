@@ -14,10 +14,10 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from authorities.models import AuditAction, AuditEntry, Role
-from indicators import services
-from indicators.models import MonthlyReturn, ReturnEvent, ReturnValue, ValueChange
-from indicators.uploads import COLUMNS
-from tests.returns.conftest import MONTH, form_on_page, make_user
+from indicators.returns import services
+from indicators.returns.models import MonthlyReturn, ReturnEvent, ReturnValue, ValueChange
+from indicators.returns.uploads import COLUMNS
+from tests.indicators.returns.conftest import MONTH, form_on_page, make_user
 
 pytestmark = pytest.mark.django_db
 

@@ -7,9 +7,10 @@ from django.utils import timezone
 
 from authorities import dates
 from authorities.toolkit.govuk import GovukFormMixin
-from indicators.models import Indicator, Milestone
+from authorities.toolkit.text import lower_first
+from indicators.models import Indicator
 
-from .formatting import lower_first
+from .models import Milestone
 
 DUE_DATE_EXAMPLE = "for example 31 3 2027"
 NUMBER_ATTRS = {"class": "govuk-input--width-5", "inputmode": "decimal", "spellcheck": "false"}

@@ -11,10 +11,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from indicators import returns_selectors
-from indicators.models import ReturnStatus
+from indicators.returns import selectors as returns_selectors
+from indicators.returns.models import ReturnStatus
 from tests.factories import AuthorityFactory, MonthlyReturnFactory
-from tests.returns.conftest import MONTH
+from tests.indicators.returns.conftest import MONTH
 
 pytestmark = pytest.mark.django_db
 

@@ -13,10 +13,11 @@ from django.utils import timezone
 
 from authorities import dates
 from authorities.toolkit.govuk import GovukFormMixin
+from indicators.models import Indicator
+from indicators.returns.models import ReturnValue, ValueChange
 
 from . import validation
-from .models import Indicator, ReturnValue, ValueChange
-from .returns_selectors import Beside, SavedSince
+from .selectors import Beside, SavedSince
 from .uploads import parse_month, size_text, upload_limits
 from .validation import (
     DENOMINATOR,
@@ -158,10 +159,6 @@ class IndicatorEntryForm(forms.Form):
     def field_errors(self) -> dict[str, list[str]]:
         return {name: [str(e) for e in self.errors.get(name, [])] for name in self.fields}
 
-    @property
-    def first_field_id(self) -> str:
-        return self[next(iter(self.fields))].auto_id or ""
-
 
 class ReturnForm:
     """All the indicators' entry forms for one return, and the version the person saw."""
@@ -193,11 +190,6 @@ class ReturnForm:
     @property
     def is_bound(self) -> bool:
         return self.data is not None
-
-    @property
-    def posted_version(self) -> int | None:
-        text = str((self.data or {}).get("version", "")).strip()
-        return int(text) if text.isdigit() else None
 
     def is_valid(self) -> bool:
         return all([entry.is_valid() for entry in self.entries])  # every entry checked
@@ -233,10 +225,6 @@ class ReturnForm:
                 if name in entry.conflicts:
                     found.append((link, entry.conflicts[name]))
         return found
-
-    @property
-    def warning_count(self) -> int:
-        return sum(1 for entry in self.entries if entry.warnings)
 
 
 # --- two people (or two tabs) saving the same return -------------------------------------------

@@ -6,9 +6,9 @@ import pytest
 from django.urls import reverse
 
 from authorities.models import Action, Authority, Membership, Role, actions_for
-from indicators.models import MonthlyReturn, ReturnStatus
+from indicators.returns.models import MonthlyReturn, ReturnStatus
 from tests.factories import MonthlyReturnFactory
-from tests.returns.conftest import COMPLETE, MONTH, form_data
+from tests.indicators.returns.conftest import COMPLETE, MONTH, form_data
 
 pytestmark = pytest.mark.django_db
 

@@ -9,9 +9,11 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from indicators import returns_selectors, services, validation
-from indicators.models import MonthlyReturn, ReturnValue, Source, ValueChange
-from tests.returns.conftest import (
+from indicators.models import Source
+from indicators.returns import selectors as returns_selectors
+from indicators.returns import services, validation
+from indicators.returns.models import MonthlyReturn, ReturnValue, ValueChange
+from tests.indicators.returns.conftest import (
     COMPLETE,
     LAST_YEAR,
     MONTH,

@@ -1,0 +1,2 @@
+"""The monthly returns: models, validation, forms, services, selectors, uploads, views and urls,
+under /returns/."""
