@@ -154,6 +154,14 @@ class Observation(models.Model):
         "published note.",
     )
     recorded_at = models.DateTimeField(auto_now=True)
+    annex_a_upload = models.ForeignKey(
+        "indicators.AnnexAUpload",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="A monthly return figure computed from an Annex A upload: its provenance.",
+    )
 
     objects = ObservationQuerySet.as_manager()
 
@@ -469,6 +477,14 @@ class ReturnValue(models.Model):
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    annex_a_upload = models.ForeignKey(
+        "indicators.AnnexAUpload",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="The Annex A upload the figure was computed from; empty when typed.",
+    )
 
     class Meta:
         ordering = ["monthly_return", "indicator"]
@@ -494,6 +510,7 @@ class ReturnValue(models.Model):
 class ChangeVia(models.TextChoices):
     FORM = "form", "Form"
     UPLOAD = "upload", "Upload"
+    ANNEX_A = "annex_a", "Computed from Annex A"
 
 
 class ValueField(models.TextChoices):
@@ -661,3 +678,7 @@ from indicators.milestones.models import (  # noqa: E402, F401
     ImprovementAction,
     ImprovementActionChange,
 )
+
+# --- Annex A uploads: aggregates only, defined in their own package ---
+
+from indicators.annex_a.models import AnnexAUpload  # noqa: E402, F401

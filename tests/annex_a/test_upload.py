@@ -1,0 +1,179 @@
+"""The Annex A upload: who may use it, what it shows, and accepting its figures into drafts."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from indicators import returns_selectors
+from indicators.annex_a import fictional
+from indicators.annex_a.models import AnnexAUpload
+from indicators.models import (
+    ChangeVia,
+    MonthlyReturn,
+    ReturnStatus,
+    ReturnValue,
+    ValueChange,
+)
+from tests.returns.conftest import authority, other_authority, users  # noqa: F401
+
+pytestmark = pytest.mark.django_db
+
+LATEST = returns_selectors.latest_month(datetime.date.today())
+END = returns_selectors.add_months(LATEST, 1) - datetime.timedelta(days=1)
+
+
+@pytest.fixture(scope="module")
+def workbook() -> fictional.FictionalWorkbook:
+    return fictional.build(seed=3, months=2, end=END, contacts_per_month=40)
+
+
+def _url(authority, name="upload", *args):
+    return reverse(f"annex_a:{name}", args=[authority.gss_code, *args])
+
+
+def _post(client, authority, data: bytes, name: str = "annex.xlsx"):
+    return client.post(_url(authority), {"file": SimpleUploadedFile(name, data)})
+
+
+def test_anonymous_is_sent_to_sign_in(client, authority, workbook):
+    response = client.get(_url(authority))
+    assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+    response = _post(client, authority, workbook.data)
+    assert response.status_code == 302
+    assert not AnnexAUpload.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "role", ["board_member", "dfe_analyst", "approver", "other_data_officer", "no_role"]
+)
+def test_people_who_may_not_edit_the_returns_are_refused(client, users, authority, workbook, role):
+    client.force_login(users[role])
+    assert client.get(_url(authority)).status_code == 403
+    assert _post(client, authority, workbook.data).status_code == 403
+    assert not AnnexAUpload.objects.exists()
+
+
+def test_someone_elses_upload_cannot_be_seen_or_accepted(client, users, authority, workbook):
+    client.force_login(users["data_officer"])
+    _post(client, authority, workbook.data)
+    upload = AnnexAUpload.objects.get()
+    for role in ("other_data_officer", "board_member", "dfe_analyst"):
+        client.force_login(users[role])
+        assert client.get(_url(authority, "result", upload.pk)).status_code == 403
+        assert client.post(_url(authority, "accept", upload.pk)).status_code == 403
+    assert not ReturnValue.objects.exists()
+
+
+def test_upload_shows_quality_figures_and_worker_names(client, users, authority, workbook):
+    client.force_login(users["data_officer"])
+    response = _post(client, authority, workbook.data)
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Data quality" in page
+    assert f"{LATEST:%B %Y}" in page
+    assert "Fills" in page  # nothing saved yet: every computed figure fills an empty field
+    assert any(name in page for name in workbook.worker_names)  # only on this answer
+    upload = AnnexAUpload.objects.get()
+    assert upload.months[-1] == LATEST.isoformat()
+    assert len(upload.sha256) == 64 and upload.rows_used == sum(workbook.rows.values())
+    # The stored page shows the same figures, but never the workers.
+    again = client.get(_url(authority, "result", upload.pk)).content.decode()
+    assert f"{LATEST:%B %Y}" in again
+    assert not any(name in again for name in workbook.worker_names)
+
+
+def test_unreadable_and_wrong_files_are_refused_saying_why(client, users, authority):
+    client.force_login(users["data_officer"])
+    response = _post(client, authority, b"not a workbook at all")
+    assert response.status_code == 422
+    assert "could not be read" in response.content.decode()
+    response = _post(client, authority, b"a,b\n1,2\n", name="annex.csv")
+    assert "The file must be an Excel workbook (.xlsx)" in response.content.decode()
+    assert not AnnexAUpload.objects.exists()
+
+
+def test_too_large_a_file_is_refused(client, users, authority, settings):
+    from indicators.annex_a.forms import file_limit
+
+    client.force_login(users["data_officer"])
+    big = b"0" * (file_limit() + 1)
+    response = _post(client, authority, big)
+    assert "The file must be smaller than" in response.content.decode()
+    assert not AnnexAUpload.objects.exists()
+
+
+def _accept(client, authority):
+    upload = AnnexAUpload.objects.latest("uploaded_at")
+    return upload, client.post(_url(authority, "accept", upload.pk), follow=True)
+
+
+def test_accepting_puts_the_figures_into_drafts_marked_as_computed(
+    client, users, authority, workbook
+):
+    client.force_login(users["data_officer"])
+    _post(client, authority, workbook.data)
+    upload, response = _accept(client, authority)
+    assert "put into the drafts" in response.content.decode()
+    draft = MonthlyReturn.objects.get(authority=authority, month=LATEST)
+    assert draft.status == ReturnStatus.DRAFT
+    computed = {f["measure"]: f for f in upload.figures if f["month"] == LATEST.isoformat()}
+    cla = ReturnValue.objects.get(monthly_return=draft, indicator__code="cla")
+    assert cla.value == computed["cla"]["value"]
+    assert cla.annex_a_upload == upload
+    changes = ValueChange.objects.filter(monthly_return=draft, via=ChangeVia.ANNEX_A)
+    assert changes.filter(indicator__code="cla").exists()
+    # Accepting twice does nothing more.
+    again = client.post(_url(authority, "accept", upload.pk), follow=True)
+    assert "already accepted" in again.content.decode()
+    assert ValueChange.objects.filter(monthly_return=draft).count() == changes.count()
+
+
+def test_a_typed_figure_is_no_longer_marked_as_computed(client, users, authority, workbook):
+    from indicators import services
+
+    client.force_login(users["data_officer"])
+    _post(client, authority, workbook.data)
+    _accept(client, authority)
+    services.save_return_values(
+        authority=authority,
+        month=LATEST,
+        user=users["data_officer"],
+        entries={"cla": {"value": "1"}},
+        version=None,
+    )
+    cla = ReturnValue.objects.get(monthly_return__month=LATEST, indicator__code="cla")
+    assert cla.value == 1 and cla.annex_a_upload is None
+
+
+def test_submitted_figures_are_left_and_shown_as_differences(client, users, authority, workbook):
+    submitted = MonthlyReturn.objects.create(
+        authority=authority, month=LATEST, status=ReturnStatus.SUBMITTED
+    )
+    from tests.factories import indicator
+
+    ReturnValue.objects.create(monthly_return=submitted, indicator=indicator("cla"), value=1)
+    client.force_login(users["data_officer"])
+    page = _post(client, authority, workbook.data).content.decode()
+    assert "Differs" in page
+    _upload, response = _accept(client, authority)
+    assert "left as they are" in response.content.decode()
+    assert ReturnValue.objects.get(monthly_return=submitted, indicator__code="cla").value == 1
+    assert not ValueChange.objects.filter(monthly_return=submitted).exists()
+    # The earlier month, still a draft, was filled.
+    earlier = returns_selectors.add_months(LATEST, -1)
+    assert ReturnValue.objects.filter(monthly_return__month=earlier).exists()
+
+
+def test_rules_page_is_public_and_lists_every_measure(client):
+    from indicators.annex_a import MEASURES, RULES_VERSION
+
+    page = client.get(reverse("annex_a:rules")).content.decode()
+    assert RULES_VERSION in page
+    for measure in MEASURES:
+        assert measure.name in page
+    assert "Child protection visits" in page
+    assert "Figures entered by hand" in page
