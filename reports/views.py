@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from authorities.models import Action, Authority, actions_for
 from authorities.toolkit.htmx import HtmxHttpRequest, render_page
 from indicators import services
+from indicators.annex_a.selectors import provenance as annex_a_provenance
 from indicators.models import Milestone, Source
 
 from . import selectors
@@ -59,6 +60,9 @@ def observation_source(request: HttpRequest, pk: int) -> HttpResponse:
         "replaced": selectors.replaced_by(observation, request.GET.get("replaces")),
         "area_name": selectors.area_name(observation.area_code),
         "shows_demo_data": observation.source == Source.DEMO,
+        "annex_a": annex_a_provenance(
+            observation.annex_a_upload, observation.indicator.code, observation.period_start
+        ),
     }
     return render(request, "reports/observation_source.html", context)
 

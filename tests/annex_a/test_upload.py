@@ -177,3 +177,41 @@ def test_rules_page_is_public_and_lists_every_measure(client):
         assert measure.name in page
     assert "Child protection visits" in page
     assert "Figures entered by hand" in page
+
+
+def test_a_published_computed_figure_says_where_it_came_from(client, users, authority, workbook):
+    from indicators import services
+    from indicators.models import Observation, Source
+
+    users["data_officer"].first_name, users["data_officer"].last_name = "Dee", "Officer"
+    users["data_officer"].save()
+    client.force_login(users["data_officer"])
+    _post(client, authority, workbook.data)
+    upload, _response = _accept(client, authority)
+    draft = MonthlyReturn.objects.get(authority=authority, month=LATEST)
+    # Submitting needs the hand-entered figures too; that is the returns' own business.
+    MonthlyReturn.objects.filter(pk=draft.pk).update(status=ReturnStatus.SUBMITTED)
+    draft.refresh_from_db()
+    services.approve_return(monthly_return=draft, user=users["approver"])
+    published = Observation.objects.get(
+        source=Source.MONTHLY_RETURN, indicator__code="cla_visits_in_time_pct", period_start=LATEST
+    )
+    figure = upload.figure("cla_visits_in_time_pct", LATEST)
+    client.logout()
+    page = client.get(reverse("reports:observation_source", args=[published.pk])).content.decode()
+    assert "Computed from Annex A uploaded by Dee Officer on" in page
+    assert upload.sha256 in page
+    assert f"{upload.rows_used:,} rows used, rules version {upload.rules_version}" in page
+    assert f"{figure['numerator']:,} of {figure['denominator']:,}" in page
+
+
+def test_a_typed_figure_has_no_annex_a_provenance(client, users, authority):
+    from indicators.models import Observation, Source
+    from tests.factories import ObservationFactory, indicator
+
+    typed = ObservationFactory(
+        indicator=indicator("cla"), area_code=authority.gss_code, source=Source.MONTHLY_RETURN
+    )
+    page = client.get(reverse("reports:observation_source", args=[typed.pk])).content.decode()
+    assert "Computed from Annex A" not in page
+    assert Observation.objects.filter(annex_a_upload__isnull=False).count() == 0
