@@ -672,13 +672,10 @@ def milestone_snapshot(milestone: Milestone) -> dict[str, Any]:
     }
 
 
-# --- the improvement plan: defined in its own package, registered here (app label indicators) ---
+# --- the improvement plan and Annex A uploads: defined in their own packages, registered here ---
 
+from indicators.annex_a.models import AnnexAUpload  # noqa: E402, F401
 from indicators.milestones.models import (  # noqa: E402, F401
     ImprovementAction,
     ImprovementActionChange,
 )
-
-# --- Annex A uploads: aggregates only, defined in their own package ---
-
-from indicators.annex_a.models import AnnexAUpload  # noqa: E402, F401

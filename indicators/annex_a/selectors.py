@@ -198,4 +198,7 @@ def stopped_measures(upload: AnnexAUpload) -> list[str]:
         if figure["status"] == "not_computable" and figure["measure"] in indicators:
             seen.setdefault(figure["measure"], figure["reason"])
     names = _measure_names(list(seen))
-    return [f"{name}: {reason}" if reason else name for name, reason in zip(names, seen.values())]
+    return [
+        f"{name}: {reason}" if reason else name
+        for name, reason in zip(names, seen.values(), strict=True)
+    ]

@@ -38,7 +38,9 @@ def _person(user: Any) -> str:
 
 
 @transaction.atomic
-def analyse_upload(*, authority: Authority, user: Any, data: bytes) -> tuple[AnnexAUpload, Analysis]:
+def analyse_upload(
+    *, authority: Authority, user: Any, data: bytes
+) -> tuple[AnnexAUpload, Analysis]:
     """Read the workbook (bytes only: the file is never written anywhere) and keep what the
     accept step needs: figures and the quality report, aggregates only. Raises the engine's
     UnreadableWorkbook for a file that cannot be read at all; nothing is kept then."""

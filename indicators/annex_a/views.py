@@ -24,8 +24,9 @@ from indicators.annex_a import (
     RULES_VERSION,
     Analysis,
     UnreadableWorkbook,
+    selectors,
+    services,
 )
-from indicators.annex_a import selectors, services
 from indicators.annex_a.forms import AnnexAUploadForm
 from indicators.annex_a.models import AnnexAUpload
 from indicators.views import members_only

@@ -18,7 +18,6 @@ from indicators.models import (
     ReturnValue,
     ValueChange,
 )
-from tests.returns.conftest import authority, other_authority, users  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 

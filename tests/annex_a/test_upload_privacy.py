@@ -20,7 +20,6 @@ from indicators import returns_selectors
 from indicators.annex_a import fictional
 from indicators.annex_a.models import AnnexAUpload
 from indicators.models import ReturnValue
-from tests.returns.conftest import authority, other_authority, users  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 
@@ -47,7 +46,7 @@ def _database_text() -> str:
     found = []
     with connection.cursor() as cursor:
         for table in connection.introspection.table_names():
-            cursor.execute(f'SELECT * FROM "{table}"')  # noqa: S608 (names from the schema)
+            cursor.execute(f'SELECT * FROM "{table}"')  # names from the schema
             found.extend(repr(row) for row in cursor.fetchall())
     return "\n".join(found)
 
