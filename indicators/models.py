@@ -674,7 +674,7 @@ def milestone_snapshot(milestone: Milestone) -> dict[str, Any]:
 
 # --- the improvement plan and Annex A uploads: defined in their own packages, registered here ---
 
-from indicators.annex_a.models import AnnexAUpload  # noqa: E402, F401
+from indicators.annex_a.models import AnnexAUpload, TeamMonth  # noqa: E402, F401
 from indicators.milestones.models import (  # noqa: E402, F401
     ImprovementAction,
     ImprovementActionChange,

@@ -37,6 +37,9 @@ class AnnexAUpload(models.Model):
         default=list, help_text="Computed figures per measure and month: counts only."
     )
     quality = models.JSONField(default=dict, help_text="The data-quality report: counts only.")
+    caseload_threshold = models.PositiveIntegerField(
+        default=20, help_text="Children per worker above which a worker is counted as over."
+    )
     accepted_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
@@ -55,3 +58,55 @@ class AnnexAUpload(models.Model):
             if figure["measure"] == code and figure["month"] == wanted:
                 return dict(figure)
         return None
+
+
+class TeamMonth(models.Model):
+    """One team's counts for one month, from an upload: the authority's own management
+    information, shown to its members only (never DfE, exports or comparisons)."""
+
+    upload = models.ForeignKey(AnnexAUpload, on_delete=models.CASCADE, related_name="team_months")
+    team = models.CharField(max_length=200)
+    month = models.DateField()
+    open_cin = models.PositiveIntegerField(null=True)
+    on_plan = models.PositiveIntegerField(null=True)
+    looked_after = models.PositiveIntegerField(null=True)
+    care_leavers = models.PositiveIntegerField(null=True)
+    unallocated = models.PositiveIntegerField(null=True)
+    allocated_children = models.PositiveIntegerField(null=True)
+    workers = models.PositiveIntegerField(null=True)
+    children_per_worker_median = models.FloatField(null=True)
+    children_per_worker_max = models.PositiveIntegerField(null=True)
+    workers_over_threshold = models.PositiveIntegerField(null=True)
+    assessments = models.PositiveIntegerField(null=True)
+    assessments_in_time = models.PositiveIntegerField(null=True)
+    cp_visits_counted = models.PositiveIntegerField(null=True)
+    cp_visits_in_time = models.PositiveIntegerField(null=True)
+    cla_visits_counted = models.PositiveIntegerField(null=True)
+    cla_visits_in_time = models.PositiveIntegerField(null=True)
+
+    class Meta:
+        ordering = ["upload", "month", "team"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["upload", "team", "month"], name="annex_a_team_month_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.team} {self.month:%Y-%m}"
+
+    @staticmethod
+    def share(part: int | None, whole: int | None) -> float | None:
+        return None if part is None or not whole else 100 * part / whole
+
+    @property
+    def assessments_pct(self) -> float | None:
+        return self.share(self.assessments_in_time, self.assessments)
+
+    @property
+    def cp_visits_pct(self) -> float | None:
+        return self.share(self.cp_visits_in_time, self.cp_visits_counted)
+
+    @property
+    def cla_visits_pct(self) -> float | None:
+        return self.share(self.cla_visits_in_time, self.cla_visits_counted)

@@ -202,3 +202,58 @@ def stopped_measures(upload: AnnexAUpload) -> list[str]:
         f"{name}: {reason}" if reason else name
         for name, reason in zip(names, seen.values(), strict=True)
     ]
+
+
+# --- the team page -------------------------------------------------------------------------
+
+
+def may_see_teams(user: Any, authority: Authority) -> bool:
+    """Team figures are the authority's own: its members, whatever their role, and nobody
+    else (not DfE or national roles, not a superuser through the back door)."""
+    from authorities.models import Membership
+
+    if user is None or not user.is_authenticated or not user.is_active:
+        return False
+    return Membership.objects.filter(user=user, authority=authority).exists()
+
+
+@dataclass(frozen=True)
+class TeamTable:
+    month: datetime.date
+    threshold: int
+    rows: list[Any]  # TeamMonth, furthest from the caseload milestone first
+    uploaded_at: datetime.datetime
+
+
+def _exception_order(row: Any) -> tuple[int, int, int, str]:
+    return (
+        -(row.workers_over_threshold or 0),
+        -(row.children_per_worker_max or 0),
+        -(row.unallocated or 0),
+        row.team,
+    )
+
+
+def team_tables(user: Any, authority: Authority) -> list[TeamTable]:
+    """Each month's teams from the latest accepted upload covering it, latest month first.
+    Empty for anyone who is not a member of the authority (the queryset says so too)."""
+    from indicators.annex_a.models import TeamMonth
+
+    if not may_see_teams(user, authority):
+        return []
+    uploads = AnnexAUpload.objects.filter(
+        authority=authority,
+        authority__memberships__user=user,
+        accepted_at__isnull=False,
+    ).order_by("-uploaded_at")
+    chosen: dict[str, AnnexAUpload] = {}
+    for upload in uploads:
+        for month in upload.months:
+            chosen.setdefault(month, upload)
+    tables = []
+    for iso in sorted(chosen, reverse=True):
+        upload = chosen[iso]
+        month = datetime.date.fromisoformat(iso)
+        rows = sorted(TeamMonth.objects.filter(upload=upload, month=month), key=_exception_order)
+        tables.append(TeamTable(month, upload.caseload_threshold, rows, upload.uploaded_at))
+    return tables

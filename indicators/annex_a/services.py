@@ -15,7 +15,7 @@ from authorities.models import Action, AuditAction, Authority, actions_for
 from indicators import services as returns_services
 from indicators import validation
 from indicators.annex_a import Analysis, analyse
-from indicators.annex_a.models import AnnexAUpload
+from indicators.annex_a.models import AnnexAUpload, TeamMonth
 from indicators.annex_a.selectors import Outcome, comparison
 from indicators.models import ChangeVia
 
@@ -57,6 +57,12 @@ def analyse_upload(
         months=[month.isoformat() for month in analysis.monthly.months],
         figures=figures,
         quality=analysis.quality.as_dict(),
+        caseload_threshold=analysis.teams.threshold,
+    )
+    # Counts per team and month only: the workers' names stay in ``analysis`` for the page.
+    TeamMonth.objects.bulk_create(
+        TeamMonth(upload=upload, **{k: v for k, v in row.__dict__.items()})
+        for row in analysis.teams.rows
     )
     return upload, analysis
 

@@ -13,4 +13,5 @@ urlpatterns = [
     path("returns/<str:gss_code>/annex-a/<int:pk>/", views.result, name="result"),
     path("returns/<str:gss_code>/annex-a/<int:pk>/accept/", views.accept, name="accept"),
     path("annex-a/rules/", views.rules, name="rules"),
+    path("authorities/<str:gss_code>/teams/", views.teams, name="teams"),
 ]

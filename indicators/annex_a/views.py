@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from authorities.models import Action, Authority
+from authorities.models import Action, Authority, actions_for
 from config.security import accepts_uploads
 from indicators import returns_selectors
 from indicators.annex_a import (
@@ -139,3 +139,19 @@ def rules(request: HttpRequest) -> HttpResponse:
 def _hand_entered() -> list[str]:
     names = {i.code: i.name for i in returns_selectors.month_indicators()}
     return [names.get(code, code) for code in HAND_ENTERED]
+
+
+@require_GET
+@members_only
+def teams(request: HttpRequest, gss_code: str) -> HttpResponse:
+    authority = Authority.objects.filter(gss_code=gss_code).first()
+    if authority is None:
+        raise Http404(f"No authority has the GSS code {gss_code}")
+    if not selectors.may_see_teams(request.user, authority):
+        raise PermissionDenied(f"Team figures are for members of {authority.name} only")
+    context = {
+        "authority": authority,
+        "tables": selectors.team_tables(request.user, authority),
+        "may_upload": Action.EDIT in actions_for(request.user, authority),
+    }
+    return render(request, "annex_a/teams.html", context)

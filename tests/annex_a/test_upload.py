@@ -214,3 +214,39 @@ def test_a_typed_figure_has_no_annex_a_provenance(client, users, authority):
     page = client.get(reverse("reports:observation_source", args=[typed.pk])).content.decode()
     assert "Computed from Annex A" not in page
     assert Observation.objects.filter(annex_a_upload__isnull=False).count() == 0
+
+
+def test_team_page_is_for_the_authoritys_members_only(client, users, authority, workbook):
+    client.force_login(users["data_officer"])
+    _post(client, authority, workbook.data)
+    url = _url(authority, "teams")
+    assert "No team figures yet" in client.get(url).content.decode()  # not accepted yet
+    _accept(client, authority)
+    for role in ("data_officer", "approver", "board_member", "local_administrator"):
+        client.force_login(users[role])
+        page = client.get(url)
+        assert page.status_code == 200, role
+        assert f"{LATEST:%B %Y}: teams furthest" in page.content.decode()
+    for role in ("dfe_analyst", "administrator", "other_data_officer", "other_approver", "no_role"):
+        client.force_login(users[role])
+        assert client.get(url).status_code == 403, role
+    client.logout()
+    response = client.get(url)
+    assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+
+
+def test_teams_furthest_from_the_caseload_milestone_come_first(client, users, authority, workbook):
+    from indicators.annex_a.models import TeamMonth
+    from indicators.annex_a.selectors import team_tables
+
+    client.force_login(users["data_officer"])
+    _post(client, authority, workbook.data)
+    _accept(client, authority)
+    tables = team_tables(users["board_member"], authority)
+    assert [t.month for t in tables][0] == LATEST
+    over = [row.workers_over_threshold or 0 for row in tables[0].rows]
+    assert over == sorted(over, reverse=True)
+    assert len(tables[0].rows) == TeamMonth.objects.filter(month=LATEST).count()
+    assert team_tables(users["dfe_analyst"], authority) == []
+    page = client.get(_url(authority, "teams")).content.decode()
+    assert not any(name in page for name in workbook.worker_names)
