@@ -243,7 +243,7 @@ def test_teams_furthest_from_the_caseload_milestone_come_first(client, users, au
     _post(client, authority, workbook.data)
     _accept(client, authority)
     tables = team_tables(users["board_member"], authority)
-    assert [t.month for t in tables][0] == LATEST
+    assert tables[0].month == LATEST
     over = [row.workers_over_threshold or 0 for row in tables[0].rows]
     assert over == sorted(over, reverse=True)
     assert len(tables[0].rows) == TeamMonth.objects.filter(month=LATEST).count()
