@@ -156,7 +156,7 @@ class Observation(models.Model):
     recorded_at = models.DateTimeField(auto_now=True)
     annex_a_upload = models.ForeignKey(
         "indicators.AnnexAUpload",
-        on_delete=models.PROTECT,
+        on_delete=models.RESTRICT,  # kept while a figure cites it; goes with its authority
         null=True,
         blank=True,
         related_name="+",
@@ -479,7 +479,7 @@ class ReturnValue(models.Model):
     )
     annex_a_upload = models.ForeignKey(
         "indicators.AnnexAUpload",
-        on_delete=models.PROTECT,
+        on_delete=models.RESTRICT,  # kept while a figure cites it; goes with its authority
         null=True,
         blank=True,
         related_name="+",

@@ -16,7 +16,15 @@ from django.utils import timezone
 from authorities.models import Authority, Event, Inspection, Region, StatisticalNeighbour
 from authorities.toolkit.months import month_index, month_last
 from indicators.catalogue import catalogue_rows
-from indicators.models import Indicator, Milestone, MonthlyReturn, Observation, ReturnStatus, Source
+from indicators.models import (
+    AnnexAUpload,
+    Indicator,
+    Milestone,
+    MonthlyReturn,
+    Observation,
+    ReturnStatus,
+    Source,
+)
 
 from .plan import (
     DEFAULT_AUTHORITIES,
@@ -165,6 +173,7 @@ def _clear() -> None:
     ).delete()
     Milestone.objects.filter(is_demo=True).delete()
     MonthlyReturn.objects.filter(is_demo=True).delete()
+    AnnexAUpload.objects.filter(authority__is_demo=True).delete()  # its figures went just now
     Event.objects.filter(is_demo=True).delete()
     Inspection.objects.filter(is_demo=True).delete()
     StatisticalNeighbour.objects.filter(authority__is_demo=True).delete()

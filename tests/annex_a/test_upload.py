@@ -250,3 +250,21 @@ def test_teams_furthest_from_the_caseload_milestone_come_first(client, users, au
     assert team_tables(users["dfe_analyst"], authority) == []
     page = client.get(_url(authority, "teams")).content.decode()
     assert not any(name in page for name in workbook.worker_names)
+
+
+def test_load_demo_computes_the_demo_authoritys_returns_from_annex_a(tmp_path, settings):
+    from django.core.management import call_command
+
+    from indicators.annex_a.demo import DEMO_WORKBOOK
+
+    settings.BASE_DIR = tmp_path
+    call_command("load_demo", "--authorities", "11", "--months", "2", "--seed", "5", stdout=None)
+    upload = AnnexAUpload.objects.get()
+    assert upload.accepted_at is not None and upload.authority.is_demo
+    assert (tmp_path / DEMO_WORKBOOK).read_bytes()[:2] == b"PK"  # an xlsx, where the README says
+    computed = ReturnValue.objects.filter(annex_a_upload=upload)
+    assert computed.exists()
+    assert not MonthlyReturn.objects.filter(is_demo=False).exists()
+    # A second run replaces the first, leaving one upload and no stale figures.
+    call_command("load_demo", "--authorities", "11", "--months", "2", "--seed", "5", stdout=None)
+    assert AnnexAUpload.objects.count() == 1
