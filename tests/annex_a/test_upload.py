@@ -268,3 +268,19 @@ def test_load_demo_computes_the_demo_authoritys_returns_from_annex_a(tmp_path, s
     # A second run replaces the first, leaving one upload and no stale figures.
     call_command("load_demo", "--authorities", "11", "--months", "2", "--seed", "5", stdout=None)
     assert AnnexAUpload.objects.count() == 1
+
+
+def test_the_upload_form_still_needs_its_csrf_token(users, authority, workbook):
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(users["data_officer"])
+    assert _post(client, authority, workbook.data).status_code == 403
+    assert not AnnexAUpload.objects.exists()
+    page = client.get(_url(authority)).content.decode()
+    token = page.split('name="csrfmiddlewaretoken" value="')[1].split('"')[0]
+    response = client.post(
+        _url(authority),
+        {"file": SimpleUploadedFile("annex.xlsx", workbook.data), "csrfmiddlewaretoken": token},
+    )
+    assert response.status_code == 200 and AnnexAUpload.objects.exists()
