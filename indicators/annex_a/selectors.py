@@ -48,7 +48,9 @@ class Line:
     @property
     def parts(self) -> str:
         numerator, denominator = self.figure.get("numerator"), self.figure.get("denominator")
-        if not validation.is_ratio(self.indicator) or numerator is None or denominator is None:
+        if not self.computed_text or not validation.is_ratio(self.indicator):
+            return ""
+        if numerator is None or denominator is None:
             return ""
         return f"{numerator:,} of {denominator:,}"
 
@@ -191,12 +193,15 @@ def quality_by_list(quality: dict[str, Any]) -> list[ListQuality]:
 
 
 def stopped_measures(upload: AnnexAUpload) -> list[str]:
-    """Names of the measures that could not be computed for any month, with the reason."""
+    """Names of the measures that could not be computed for any month, with the reason (one
+    recorded only as at the workbook's last day is computed for that month, so not listed)."""
     indicators = {i.code for i in returns_selectors.month_indicators()}
+    computed = {f["measure"] for f in upload.figures if f["status"] != "not_computable"}
     seen: dict[str, str] = {}
     for figure in upload.figures:
-        if figure["status"] == "not_computable" and figure["measure"] in indicators:
-            seen.setdefault(figure["measure"], figure["reason"])
+        code = figure["measure"]
+        if figure["status"] == "not_computable" and code in indicators and code not in computed:
+            seen.setdefault(code, figure["reason"])
     names = _measure_names(list(seen))
     return [
         f"{name}: {reason}" if reason else name
