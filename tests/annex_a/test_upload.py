@@ -284,3 +284,20 @@ def test_the_upload_form_still_needs_its_csrf_token(users, authority, workbook):
         {"file": SimpleUploadedFile("annex.xlsx", workbook.data), "csrfmiddlewaretoken": token},
     )
     assert response.status_code == 200 and AnnexAUpload.objects.exists()
+
+
+def test_a_messy_workbook_gets_a_quality_report_by_list_and_column(client, users, authority):
+    damaged = fictional.build(
+        seed=2, months=2, end=END, contacts_per_month=30, messy=True, damaged=True, omit_lists=[8]
+    )
+    client.force_login(users["data_officer"])
+    page = _post(client, authority, damaged.data).content.decode()
+    assert "List 8 (children looked after) is not in the workbook" in page
+    (_list, column), rows = next(iter(damaged.damaged.items()))
+    assert f"column “{column}”" in page
+    assert f"(row {rows[0]}" in page or f"rows {rows[0]}" in page
+    # A measure the damage stopped is named, and stays as it was when the figures are accepted.
+    assert "Some figures could not be computed" in page
+    _accept(client, authority)
+    assert not ReturnValue.objects.filter(indicator__code="cla").exists()
+    assert ReturnValue.objects.filter(indicator__code="contacts").exists()
