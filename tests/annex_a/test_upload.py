@@ -301,3 +301,15 @@ def test_a_messy_workbook_gets_a_quality_report_by_list_and_column(client, users
     _accept(client, authority)
     assert not ReturnValue.objects.filter(indicator__code="cla").exists()
     assert ReturnValue.objects.filter(indicator__code="contacts").exists()
+
+
+def test_the_authority_page_links_its_members_to_the_team_page(client, users, authority):
+    url = reverse("reports:authority", args=[authority.gss_code])
+    link = _url(authority, "teams")
+    client.force_login(users["board_member"])
+    assert link in client.get(url).content.decode()
+    for role in ("dfe_analyst", "other_data_officer"):
+        client.force_login(users[role])
+        assert link not in client.get(url).content.decode()
+    client.logout()
+    assert link not in client.get(url).content.decode()
