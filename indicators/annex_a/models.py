@@ -40,6 +40,11 @@ class AnnexAUpload(models.Model):
     caseload_threshold = models.PositiveIntegerField(
         default=20, help_text="Children per worker above which a worker is counted as over."
     )
+    versions_seen = models.JSONField(
+        default=dict,
+        help_text="Each month's return version when the figures were shown (0: not started), "
+        "so accepting cannot overwrite work saved since.",
+    )
     accepted_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

@@ -4,7 +4,7 @@ figures into the months' draft returns through the returns' own save service."""
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from django.db import transaction
@@ -14,10 +14,11 @@ from authorities import audit
 from authorities.models import Action, AuditAction, Authority, actions_for
 from indicators import services as returns_services
 from indicators import validation
-from indicators.annex_a import Analysis, analyse
+from indicators.annex_a import DEFAULT_LIMITS, Analysis, analyse
+from indicators.annex_a.forms import file_limit
 from indicators.annex_a.models import AnnexAUpload, TeamMonth
 from indicators.annex_a.selectors import Outcome, comparison
-from indicators.models import ChangeVia
+from indicators.models import ChangeVia, MonthlyReturn
 
 
 class UploadRefused(Exception):
@@ -37,7 +38,6 @@ def _person(user: Any) -> str:
     return user.get_full_name() or user.get_username()
 
 
-@transaction.atomic
 def analyse_upload(
     *, authority: Authority, user: Any, data: bytes
 ) -> tuple[AnnexAUpload, Analysis]:
@@ -45,7 +45,19 @@ def analyse_upload(
     accept step needs: figures and the quality report, aggregates only. Raises the engine's
     UnreadableWorkbook for a file that cannot be read at all; nothing is kept then."""
     _require_editor(user, authority)
-    analysis = analyse(data)
+    analysis = analyse(data, limits=replace(DEFAULT_LIMITS, max_file_bytes=file_limit()))
+    with transaction.atomic():  # after the reading, so no transaction waits on it
+        upload = _keep(authority, user, analysis)
+    return upload, analysis
+
+
+def _keep(authority: Authority, user: Any, analysis: Analysis) -> AnnexAUpload:
+    months = analysis.monthly.months
+    versions = dict(
+        MonthlyReturn.objects.filter(authority=authority, month__in=months).values_list(
+            "month", "version"
+        )
+    )
     figures = [figure.as_dict() for figure in analysis.monthly.figures]
     upload = AnnexAUpload.objects.create(
         authority=authority,
@@ -54,7 +66,8 @@ def analyse_upload(
         sha256=analysis.sha256,
         rows_used=analysis.rows_read,
         rules_version=analysis.rules_version,
-        months=[month.isoformat() for month in analysis.monthly.months],
+        months=[month.isoformat() for month in months],
+        versions_seen={month.isoformat(): versions.get(month, 0) for month in months},
         figures=figures,
         quality=analysis.quality.as_dict(),
         caseload_threshold=analysis.teams.threshold,
@@ -64,7 +77,7 @@ def analyse_upload(
         TeamMonth(upload=upload, **{k: v for k, v in row.__dict__.items()})
         for row in analysis.teams.rows
     )
-    return upload, analysis
+    return upload
 
 
 @dataclass
@@ -130,16 +143,23 @@ def accept_upload(*, upload: AnnexAUpload, user: Any) -> Accepted:
         if not entries:
             accepted.written[month] = 0
             continue
-        result = returns_services.save_return_values(
-            authority=authority,
-            month=month,
-            user=user,
-            entries=entries,
-            version=None,
-            via=ChangeVia.ANNEX_A,
-            reason=reason,
-            annex_a_upload=locked,
-        )
+        try:
+            result = returns_services.save_return_values(
+                authority=authority,
+                month=month,
+                user=user,
+                entries=entries,
+                version=locked.versions_seen.get(month.isoformat(), 0),
+                via=ChangeVia.ANNEX_A,
+                reason=reason,
+                annex_a_upload=locked,
+            )
+        except returns_services.StaleReturn as stale:
+            raise UploadRefused(
+                f"The {month:%B %Y} return was saved by someone since these figures were "
+                "worked out, so nothing was put into any return: upload the workbook again to "
+                "see the figures beside what is saved now"
+            ) from stale
         accepted.written[month] = result.count
     locked.accepted_at = timezone.now()
     locked.save(update_fields=["accepted_at"])

@@ -313,3 +313,25 @@ def test_the_authority_page_links_its_members_to_the_team_page(client, users, au
         assert link not in client.get(url).content.decode()
     client.logout()
     assert link not in client.get(url).content.decode()
+
+
+def test_a_return_saved_since_the_figures_were_shown_is_not_overwritten(
+    client, users, authority, workbook
+):
+    from indicators import services
+
+    client.force_login(users["data_officer"])
+    _post(client, authority, workbook.data)
+    services.save_return_values(
+        authority=authority,
+        month=LATEST,
+        user=users["local_administrator"],
+        entries={"contacts": {"value": "7"}},
+        version=0,
+    )
+    upload, response = _accept(client, authority)
+    assert "saved by someone since these figures were worked out" in response.content.decode()
+    assert not ValueChange.objects.filter(via=ChangeVia.ANNEX_A).exists()  # no month at all
+    assert ReturnValue.objects.get(indicator__code="contacts").value == 7
+    upload.refresh_from_db()
+    assert upload.accepted_at is None
