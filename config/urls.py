@@ -27,6 +27,7 @@ urlpatterns = [
     ),
     path("accounts/", include("django.contrib.auth.urls")),
     path("audit/", audit_log, name="audit"),
+    path("", include("indicators.annex_a.urls")),
     path("returns/", include("indicators.returns.urls")),
     path("", include("indicators.milestones.urls")),
     path("watchlist/", include("reports.watchlist.urls")),

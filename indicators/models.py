@@ -151,6 +151,14 @@ class Observation(models.Model):
         "published note.",
     )
     recorded_at = models.DateTimeField(auto_now=True)
+    annex_a_upload = models.ForeignKey(
+        "indicators.AnnexAUpload",
+        on_delete=models.RESTRICT,  # kept while a figure cites it; goes with its authority
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="A monthly return figure computed from an Annex A upload: its provenance.",
+    )
 
     objects = ObservationQuerySet.as_manager()
 
@@ -342,6 +350,7 @@ def _person(user: Any) -> str:
 # --- monthly returns and milestones: defined in their own packages, registered here (app label
 # indicators, tables unchanged) so that Django and every import of indicators.models find them ---
 
+from indicators.annex_a.models import AnnexAUpload, TeamMonth  # noqa: E402, F401
 from indicators.milestones.models import (  # noqa: E402, F401
     MILESTONE_FIELDS,
     ImprovementAction,

@@ -119,7 +119,7 @@ def regions() -> list[Region]:
 def find_observation(pk: int) -> Observation | None:
     """The published figure with this id, if there is one. Every Observation is published: a
     return's figures exist only while it is approved."""
-    return Observation.objects.select_related("indicator").filter(pk=pk).first()
+    return Observation.objects.select_related("indicator", "annex_a_upload").filter(pk=pk).first()
 
 
 def replacement_for(pk: int) -> Observation | None:

@@ -11,6 +11,7 @@ from django.utils.http import urlencode
 from django.views.decorators.http import require_GET, require_safe
 
 from authorities.toolkit.htmx import HtmxHttpRequest, render_page
+from indicators.annex_a.selectors import provenance as annex_a_provenance
 from indicators.models import Source
 
 from . import selectors
@@ -48,5 +49,8 @@ def observation_source(request: HttpRequest, pk: int) -> HttpResponse:
         "replaced": selectors.replaced_by(observation, request.GET.get("replaces")),
         "area_name": selectors.area_name(observation.area_code),
         "shows_demo_data": observation.source == Source.DEMO,
+        "annex_a": annex_a_provenance(
+            observation.annex_a_upload, observation.indicator.code, observation.period_start
+        ),
     }
     return render(request, "reports/observation_source.html", context)

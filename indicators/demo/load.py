@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from authorities.models import Authority, Event, Inspection, Region, StatisticalNeighbour
 from authorities.toolkit.months import month_index, month_last
+from indicators.annex_a.models import AnnexAUpload
 from indicators.catalogue import catalogue_rows
 from indicators.milestones.models import Milestone
 from indicators.models import Indicator, Observation, Source
@@ -167,6 +168,7 @@ def _clear() -> None:
     ).delete()
     Milestone.objects.filter(is_demo=True).delete()
     MonthlyReturn.objects.filter(is_demo=True).delete()
+    AnnexAUpload.objects.filter(authority__is_demo=True).delete()  # its figures went just now
     Event.objects.filter(is_demo=True).delete()
     Inspection.objects.filter(is_demo=True).delete()
     StatisticalNeighbour.objects.filter(authority__is_demo=True).delete()

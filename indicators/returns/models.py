@@ -101,6 +101,14 @@ class ReturnValue(models.Model):
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    annex_a_upload = models.ForeignKey(
+        "indicators.AnnexAUpload",
+        on_delete=models.RESTRICT,  # kept while a figure cites it; goes with its authority
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="The Annex A upload the figure was computed from; empty when typed.",
+    )
 
     class Meta:
         ordering = ["monthly_return", "indicator"]
@@ -126,6 +134,7 @@ class ReturnValue(models.Model):
 class ChangeVia(models.TextChoices):
     FORM = "form", "Form"
     UPLOAD = "upload", "Upload"
+    ANNEX_A = "annex_a", "Computed from Annex A"
 
 
 class ValueField(models.TextChoices):

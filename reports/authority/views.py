@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET
 from authorities.models import Action, Authority, actions_for
 from authorities.toolkit.csv_safety import safe_row
 from authorities.toolkit.htmx import HtmxHttpRequest, render_page, wants_region
+from indicators.annex_a.selectors import may_see_teams
 from indicators.models import Source
 
 from .. import presenters, selectors
@@ -101,6 +102,7 @@ def authority_detail(request: HtmxHttpRequest, gss_code: str) -> HttpResponse:
     if not wants_region(request):  # the chart alone needs nothing more
         context.update(_timeline(request, authority, options.neighbours))
         context.update(authority_page_context(request, authority))
+        context["sees_teams"] = may_see_teams(request.user, authority)
     return render_page(request, "reports/authority.html", context, region="trajectory")
 
 

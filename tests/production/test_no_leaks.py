@@ -38,6 +38,7 @@ from django.utils.http import urlsafe_base64_encode
 from django.utils.regex_helper import normalize
 
 from authorities.models import Authority, Membership, Role
+from indicators.annex_a.models import AnnexAUpload
 from indicators.milestones.models import ImprovementAction
 from indicators.returns import services
 from reports.packs.services import make_pack
@@ -64,6 +65,7 @@ PROTECTED_NAMES = {
     "reports:packs",
     "reports:pack",
     "reports:pack_pdf",
+    "annex_a:teams",
 }
 PUBLIC_ADMIN = {"admin:login", "admin:logout"}  # signing in and out shows nothing
 HTMX = {"HX-Request": "true", "HX-Current-URL": "http://testserver/"}
@@ -146,6 +148,9 @@ def world(db) -> World:
     )
     observation = ObservationFactory(area_code=a.gss_code)
     pack = make_pack(authority=a, meeting_date=MONTH, user=users["dfe_analyst"])
+    upload = AnnexAUpload.objects.create(
+        authority=a, uploaded_by=users["a_officer"], sha256="0" * 64, rows_used=1, rules_version="x"
+    )
     b_user = users["b_officer"]
 
     def by_route(**choices: Any) -> Callable[[Route], Any]:
@@ -175,6 +180,8 @@ def world(db) -> World:
                 "plan:remove": action.pk,
                 "reports:pack": pack.pk,
                 "reports:pack_pdf": pack.pk,
+                "annex_a:result": upload.pk,
+                "annex_a:accept": upload.pk,
             }
         ),
         "object_id": by_route(**{"admin:view_on_site": str(a.pk)}),

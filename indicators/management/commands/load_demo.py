@@ -10,6 +10,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from authorities.accounts.demo_users import create_demo_users
 from authorities.models import Authority, Role
 from authorities.toolkit.importing import refresh_planner_statistics
+from indicators.annex_a.demo import DEMO_WORKBOOK, compute_demo_returns
 from indicators.demo.load import load_demo
 from indicators.demo.plan import DEFAULT_AUTHORITIES, DEFAULT_MONTHS, DEFAULT_SEED
 from indicators.demo.returns import fill_demo_return_values
@@ -42,6 +43,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        self._seed, self._months = options["seed"], options["months"]
         try:
             summary = load_demo(
                 seed=options["seed"], authorities=options["authorities"], months=options["months"]
@@ -81,3 +83,14 @@ class Command(BaseCommand):
         )
         actions = create_demo_plan(authority, planner=planner)
         self.stdout.write(f"{actions} actions in {authority.name}'s simulated improvement plan.")
+        self._annex_a(authority, users)
+
+    def _annex_a(self, authority: Authority, users: list[tuple[str, str, str]]) -> None:
+        officer = User.objects.get(
+            username=next(u for u, role, _ in users if role == Role.DATA_OFFICER)
+        )
+        accepted = compute_demo_returns(authority=authority, data_officer=officer, seed=self._seed)
+        self.stdout.write(
+            f"{accepted.total} figures computed from a fictional Annex A into "
+            f"{authority.name}'s draft returns; the workbook is at {DEMO_WORKBOOK}."
+        )

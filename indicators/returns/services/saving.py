@@ -245,6 +245,7 @@ def save_return_values(
     version: int | None,
     via: str = ChangeVia.FORM,
     reason: str = "",
+    annex_a_upload: Any = None,
 ) -> SaveResult:
     """Save a draft: the entries given (indicator code to the text of each field), starting the
     return if needed. ``version`` is the version the person saw (0 for a return not yet started;
@@ -320,6 +321,7 @@ def save_return_values(
         if not ratio or parts_changed:
             saved.value = entry.value
             saved.numerator, saved.denominator = entry.numerator, entry.denominator
+            saved.annex_a_upload = annex_a_upload  # a figure typed over is no longer computed
         if validation.INTERNAL_NOTE in differing:
             saved.internal_note = entry.internal_note
         if validation.PUBLISHED_NOTE in differing:

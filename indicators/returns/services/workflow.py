@@ -122,6 +122,7 @@ def _publish(monthly_return: MonthlyReturn, user: Any) -> int:
             release=release_name(monthly_return),
             section=section,
             note=saved.published_note,
+            annex_a_upload_id=saved.annex_a_upload_id,
         )
         for saved in returns_selectors.saved_values(monthly_return).values()
         if saved.value is not None
