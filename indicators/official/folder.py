@@ -60,7 +60,7 @@ def _csv_kind(path: Path) -> tuple[str, str]:
         header = _header(path)
     except (UnicodeDecodeError, csv.Error) as error:
         return "skip", f"cannot be read as a UTF-8 CSV ({error})"
-    if EES_COLUMNS <= set(header):
+    if set(header) >= EES_COLUMNS:
         return "ees", ""
     if "SN_1" in header and "old_la_code" in header:
         return "neighbours", ""
