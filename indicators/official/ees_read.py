@@ -29,6 +29,7 @@ from typing import IO
 from authorities.toolkit.importing import RowError
 from authorities.toolkit.months import month_last
 from indicators.models import PeriodKind
+from indicators.units import Symbol
 
 from . import ees_mapping as mapping
 from .geography import AreaReader, Place, text_of
@@ -47,6 +48,9 @@ FileSource = str | Path | tuple[str, IO[str]]
 class Cell:
     value: float | None
     symbol: str
+
+
+LOW_SYMBOLS = frozenset({Symbol.LOW.value, Symbol.LOW_K.value})
 
 
 def parse_cell(text: str) -> Cell | None:
@@ -176,6 +180,7 @@ class Draft:
     denominator: float | None
     row: int
     section: str
+    base_symbol: str = ""
 
     @property
     def key(self) -> tuple[str, str, str, datetime.date]:
@@ -336,7 +341,7 @@ class _FileReader:
                         parsed.error(row, name, str(error))
             return cells[name]
 
-        values: list[tuple[str, Cell, float | None, float | None, tuple[int, int]]] = []
+        values: list[tuple[str, Cell, float | None, float | None, tuple[int, int], str]] = []
         consumed: set[str] = set()
         for column_map in self.mapped:
             if not column_map.applies_to(filters):
@@ -349,7 +354,10 @@ class _FileReader:
                 if column_map.source not in cell_errors:
                     parsed.blank_cells += 1
                 continue
-            values.append((column_map.indicator, value, numerator, denominator, self.year_end))
+            base = self._base_symbol(column_map.denominator, cell)
+            values.append(
+                (column_map.indicator, value, numerator, denominator, self.year_end, base)
+            )
         for name in self.self_mapped:
             value = cell(name)
             if value is None:
@@ -357,7 +365,7 @@ class _FileReader:
                     parsed.blank_cells += 1
                 continue
             year_end = mapping.reporting_year_end(name)
-            values.append((name, value, None, None, year_end))
+            values.append((name, value, None, None, year_end, ""))
         varying = tuple((name, filters[name]) for name in self.varying)
         for name in [*self.unknown, *sorted(self.used - consumed)]:
             if not self._get(fields, name):
@@ -370,11 +378,11 @@ class _FileReader:
                 continue
             code = mapping.derived_indicator_code(self.key, name, dict(varying))
             parsed.derived.setdefault(code, (name, dict(varying)))
-            values.append((code, value, None, None, self.year_end))
+            values.append((code, value, None, None, self.year_end, ""))
         if len(parsed.errors) > errors_before or time is None:
             return
         periods: dict[tuple[int, int], Period] = {}
-        for indicator, value, numerator, denominator, year_end in values:
+        for indicator, value, numerator, denominator, year_end, base in values:
             if year_end not in periods:
                 periods[year_end] = time.resolve(year_end)
             for area in areas:
@@ -389,6 +397,7 @@ class _FileReader:
                     denominator=denominator,
                     row=row,
                     section=area.section,
+                    base_symbol=base,
                 )
                 self._add(draft)
 
@@ -399,6 +408,15 @@ class _FileReader:
         parts = [cell(name) for name in names]  # every part parsed, so every error reported
         numbers = [part.value for part in parts if part is not None and part.value is not None]
         return round(sum(numbers), 9) if len(numbers) == len(names) else None
+
+    def _base_symbol(self, names: tuple[str, ...], cell: Callable[[str], Cell | None]) -> str:
+        """The symbol published for a rate's base where a part of it is one other than "rounds
+        to zero" (c: suppressed), else ''. LAIT does not rank a rate whose base is withheld."""
+        for name in names:
+            part = cell(name) if name in self.position else None
+            if part is not None and part.symbol and part.symbol not in LOW_SYMBOLS:
+                return part.symbol
+        return ""
 
     def _add(self, draft: Draft) -> None:
         key = draft.key

@@ -146,6 +146,7 @@ COMPARED = (
     "source_row",
     "section",
     "quote",
+    "base_symbol",
 )
 
 
@@ -199,6 +200,7 @@ def _write_observations(parsed: ParsedFile, indicator_ids: dict[str, int]) -> Ee
             draft.row,
             draft.section,
             "",
+            draft.base_symbol,
         )
         key = (draft.area_code, indicator_id, draft.period.kind, draft.period.start)
         found = existing.pop(key, None)

@@ -150,6 +150,7 @@ CROSS_SECTION_FIELDS = (
     "value",
     "symbol",
     "source",
+    "base_symbol",
 )
 
 
@@ -195,11 +196,13 @@ def _add_comparisons(authority: Authority, headlines: list[Headline], method: st
         authority_values = []
         neighbour_values = []
         peers = rows[(latest.indicator_id, latest.period_kind, latest.period_start)]
-        if against[latest.pk] != latest.source and latest.value is not None:
+        own = bands.ranked_value(latest.value, latest.symbol, latest.base_symbol)
+        if against[latest.pk] != latest.source and own is not None:
             # Its own figure is not among those it is compared with: rank it among them.
-            authority_values.append(latest.value)
+            authority_values.append(own)
         for peer in peers:
-            area_code, area_level, value = peer[2], peer[3], peer[7]
+            area_code, area_level = peer[2], peer[3]
+            value = bands.ranked_value(peer[7], peer[8], peer[10])
             if area_code == ENGLAND_CODE:
                 comparison.england = _shown(peer, headline.indicator)
             elif area_level == AreaLevel.REGIONAL and area_code == region_code:
@@ -210,10 +213,8 @@ def _add_comparisons(authority: Authority, headlines: list[Headline], method: st
                     neighbour_values.append(value)
         comparison.neighbours = bands.neighbour_average(neighbour_values, method)
         comparison.neighbours_count = len(neighbour_values)
-        if latest.value is not None:
-            comparison.standing = bands.standing(
-                latest.value, authority_values, latest.indicator.polarity
-            )
+        if own is not None:
+            comparison.standing = bands.standing(own, authority_values, latest.indicator.polarity)
         headline.comparison = comparison
 
 
