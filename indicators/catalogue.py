@@ -319,7 +319,8 @@ def catalogue_rows() -> list[dict[str, Any]]:
         row = {**DEFAULTS, **item}
         row["in_monthly_return"] = row["frequency"] == "monthly"
         if row["decimals"] is None:
-            row["decimals"] = 0 if row["unit"] == C else 1
+            # DfE's decimals: counts and rates per 10,000 children are whole numbers.
+            row["decimals"] = 0 if row["unit"] in (C, R) else 1
         row["sort_order"] = order
         rows.append(row)
     return rows

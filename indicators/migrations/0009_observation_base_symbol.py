@@ -3,6 +3,13 @@
 from django.db import migrations, models
 
 
+def rates_per_10000_whole(apps, schema_editor):
+    """DfE publishes rates per 10,000 children as whole numbers: show them so."""
+    apps.get_model("indicators", "Indicator").objects.filter(
+        unit="rate_per_10000", decimals=1
+    ).update(decimals=0)
+
+
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -10,6 +17,7 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
+        migrations.RunPython(rates_per_10000_whole, migrations.RunPython.noop),
         migrations.AddField(
             model_name='observation',
             name='base_symbol',

@@ -11,6 +11,9 @@ reader makes, so they are written down once:
 - A joint return ("314 / 318", "E09000021 / E09000027", "Kingston upon Thames / Richmond upon
   Thames") is stored for each authority it names, with the same figures, and its ``section`` says
   it is one figure for them together (``geography``).
+- The counts behind a rate are kept as its numerator and denominator only where they reproduce
+  the published rate at its published decimals: elsewhere (a regional total that is not the sum
+  the rate was worked from) showing them as "calculated from" would contradict the figure.
 """
 
 from __future__ import annotations
@@ -48,6 +51,23 @@ FileSource = str | Path | tuple[str, IO[str]]
 class Cell:
     value: float | None
     symbol: str
+
+
+SCALE = {"percent": 100.0, "rate_per_10000": 10_000.0}
+UNITS = {str(item["code"]): str(item["unit"]) for item in mapping.CATALOGUE}
+
+
+def reproduces(indicator: str, published: str, numerator: float, denominator: float) -> bool:
+    """Whether numerator / denominator, scaled to the indicator's unit, rounds to the published
+    figure at the decimals it was published with. A symbol has no number to contradict."""
+    text = published.strip()
+    if not NUMBER.fullmatch(text):
+        return True
+    if not denominator:
+        return False
+    decimals = len(text.split(".", 1)[1]) if "." in text else 0
+    computed = numerator / denominator * SCALE.get(UNITS.get(indicator, ""), 1.0)
+    return abs(computed - float(text)) <= 0.5 * 10**-decimals + 1e-9
 
 
 LOW_SYMBOLS = frozenset({Symbol.LOW.value, Symbol.LOW_K.value})
@@ -270,6 +290,7 @@ class _FileReader:
         self.key = release.key if release else mapping.UNRECOGNISED_RELEASE_KEY
         self.year_end = release.year_end if release else mapping.DEFAULT_YEAR_END
         self.unmapped_cells: Counter[tuple[str, tuple[tuple[str, str], ...]]] = Counter()
+        self.unreproduced: Counter[str] = Counter()  # indicator -> rates its counts contradict
         self.geography = AreaReader(parsed, self.position, self.year_end)
         self.first_row: dict[tuple[str, str, str, datetime.date], int] = {}
 
@@ -355,6 +376,14 @@ class _FileReader:
                     parsed.blank_cells += 1
                 continue
             base = self._base_symbol(column_map.denominator, cell)
+            published = self._get(fields, column_map.source)
+            if (
+                numerator is not None
+                and denominator is not None
+                and not reproduces(column_map.indicator, published, numerator, denominator)
+            ):
+                self.unreproduced[column_map.indicator] += 1
+                numerator = denominator = None
             values.append(
                 (column_map.indicator, value, numerator, denominator, self.year_end, base)
             )
@@ -463,6 +492,11 @@ class _FileReader:
                     where = "; ".join(f"{key} = {value!r}" for key, value in varying)
                     where = f" where {where}" if where else ""
                     notes.append(f"  {name}{where}{role}: {count} cells")
+        for indicator, count in sorted(self.unreproduced.items()):
+            notes.append(
+                f"{indicator}: {count} figures whose published counts do not give the published "
+                "rate; the figure is kept, the counts are not shown as what it is calculated from"
+            )
         if self.geography.code_changes:
             moved = ", ".join(
                 f"{change} ({n} rows)" for change, n in self.geography.code_changes.items()
