@@ -20,6 +20,7 @@ from indicators.models import (
     Milestone,
     Observation,
 )
+from indicators.official.ees_mapping import REORGANISATIONS
 
 from .. import bands
 from ..selectors import judge_direction, neighbour_codes
@@ -83,8 +84,43 @@ def _newest(rows: list[tuple]) -> tuple:
     return max(rows, key=lambda r: (r[4], -source_rank(r[2])))
 
 
-# Read as tuples in this order: id, indicator, source, period kind, period end.
-SCAN_FIELDS = ("id", "indicator_id", "source", "period_kind", "period_end")
+# Read as tuples in this order: id, indicator, source, period kind, period end, symbol.
+SCAN_FIELDS = ("id", "indicator_id", "source", "period_kind", "period_end", "symbol")
+
+
+def _until_ceased(series: list[tuple], authority: Authority) -> list[tuple]:
+    """A ceased authority's series without the symbols ("not applicable", "not available")
+    published for it after it ceased, so it headlines its last real figure, with its year."""
+    if authority.active_to is None:
+        return series
+    real = [r for r in series if not (r[5] and r[4] > authority.active_to)]
+    return real or series
+
+
+def reorganisation(authority: Authority) -> tuple[list[Authority], list[Authority]]:
+    """(successors, predecessors) of an authority through local government reorganisation:
+    every successor of a split, and every authority a successor was formed from. One query."""
+    successors = {
+        code
+        for change in REORGANISATIONS
+        if change.predecessor == authority.gss_code
+        for code in change.successors
+    }
+    if authority.successor_id and authority.successor is not None:
+        successors.add(authority.successor.gss_code)
+    predecessors = {
+        change.predecessor for change in REORGANISATIONS if authority.gss_code in change.successors
+    }
+    found = {
+        a.gss_code: a
+        for a in Authority.objects.filter(gss_code__in=successors | predecessors)
+        .exclude(pk=authority.pk)
+        .order_by("name")
+    }
+    return (
+        [a for code, a in found.items() if code in successors],
+        [a for code, a in found.items() if code in predecessors],
+    )
 
 
 def authority_headlines(
@@ -111,6 +147,7 @@ def authority_headlines(
 
     pairs: list[tuple[int, int | None]] = []
     for series in by_indicator.values():
+        series = _until_ceased(series, authority)
         newest = _newest(series)
         same = [
             r

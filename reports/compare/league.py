@@ -176,8 +176,9 @@ def league(
     previous period and latest Ofsted judgement. Filters by region, kind of authority and latest
     grade; highlights one authority's statistical neighbours.
 
-    At most five queries whatever the number of authorities: periods, figures, authorities with
-    their latest judgement, all authorities' names, and the highlighted authority's neighbours.
+    At most six queries whatever the number of authorities: periods, figures, the ceased among
+    them, authorities with their latest judgement, all authorities' names, and the highlighted
+    authority's neighbours.
     """
     all_periods = league_periods(indicator)
     sources = sorted({p.source for p in all_periods}, key=source_rank)
@@ -192,6 +193,7 @@ def league(
     same_kind = [p for p in periods if p.kind == period.kind and p.end < period.end]
     previous = same_kind[-1] if same_kind else None
     current, before = _figures(indicator, source, period, previous)
+    current = _without_ceased(current, period)
     ranked = {code: _ranked(figure) for code, figure in current.items()}
     values = [value for value in ranked.values() if value is not None]
     cut = bands.quartiles(values)
@@ -253,6 +255,22 @@ def _figures(
         else:
             before[figure["area_code"]] = figure["value"]
     return current, before
+
+
+def _without_ceased(current: dict[str, Row], period: Period) -> dict[str, Row]:
+    """The period's league is of the authorities that existed at its end: a symbol published for
+    one that had ceased by then (Cumbria's "not applicable" after 2023) is left out; its real
+    figures stay in the leagues of the years it existed. One query."""
+    ceased = set(
+        Authority.objects.filter(gss_code__in=list(current), active_to__lt=period.end).values_list(
+            "gss_code", flat=True
+        )
+    )
+    return {
+        code: figure
+        for code, figure in current.items()
+        if code not in ceased or figure["value"] is not None
+    }
 
 
 def _authorities(codes: list[str], *, region: str, kind: str, grade: str) -> Any:
