@@ -410,6 +410,27 @@ RELEASES: tuple[Release, ...] = (
         "Northamptonshire) send one joint return: its figures are stored for each authority and "
         "marked as joint.",
     ),
+    # The same release in its older headline layout (the 2017 to 2022 editions): rates only,
+    # columns named with a "%" (some copies have it written "perc"). Same key, same indicators,
+    # same 30 September date: never a second set of indicators.
+    *(
+        Release(
+            key="csww",
+            title="Children's social work workforce (older headline layout)",
+            signature=frozenset({f"agency_worker_rate_fte_{mark}", f"vacancy_rate_fte_{mark}"}),
+            year_end=(9, 30),
+            columns=(
+                Column(f"agency_worker_rate_fte_{mark}", "agency_sw_pct"),
+                Column(f"vacancy_rate_fte_{mark}", "sw_vacancy_pct"),
+                Column(f"turnover_rate_fte_{mark}", "sw_turnover_pct"),
+                Column("caseload_fte", "avg_caseload"),
+                Column(f"absence_rate_fte_{mark}", "sw_absence_pct"),
+            ),
+            note="An older edition's layout of the workforce release: its figures are the same "
+            "indicators, and a newer edition's figures are never replaced by it.",
+        )
+        for mark in ("%", "perc")
+    ),
     Release(
         key="c1",
         title="Children in need: referrals and re-referrals",
