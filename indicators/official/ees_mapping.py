@@ -480,6 +480,50 @@ RELEASES: tuple[Release, ...] = (
         ),
     ),
     Release(
+        key="care_leavers",
+        title="Care leavers: activity and suitability of accommodation",
+        # The activity and the accommodation files share their columns: the breakdown says which.
+        signature=frozenset({"care_leaver_age", "breakdown", "care_leaver_percent"}),
+        filters=("care_leaver_age", "breakdown"),
+        columns=tuple(
+            Column(
+                "care_leaver_percent",
+                f"care_leavers_{age_code}_{measure}_pct",
+                where={"care_leaver_age": age, "breakdown": breakdown},
+            )
+            for age_code, age in (("19_21", "19 to 21 years"), ("17_18", "17 to 18 years"))
+            for measure, breakdown in (
+                ("eet", "Total in education, employment or training"),
+                ("accom", "Accommodation considered suitable"),
+            )
+        ),
+    ),
+    Release(
+        key="cla_placement_stability",
+        title="Children looked after: placement stability",
+        signature=frozenset({"cla_group", "placement_stability", "children_percent"}),
+        filters=("cla_group", "placement_stability"),
+        columns=(
+            Column(
+                "children_percent",
+                "cla_3plus_placements_pct",
+                where={
+                    "cla_group": "CLA on 31 March",
+                    "placement_stability": "With 3 or more placements during the year",
+                },
+            ),
+            Column(
+                "children_percent",
+                "cla_long_term_stability_pct",
+                where={
+                    "cla_group": "Children looked after continuously for at least 2.5 years "
+                    "on 31 March aged under 16 years",
+                    "placement_stability": "Living with the same carer for at least 2 years",
+                },
+            ),
+        ),
+    ),
+    Release(
         key="assessments",
         title="Children's social care assessments completed within 45 working days",
         signature=frozenset({"assessments_completed_within_45_days_percent"}),
