@@ -289,6 +289,79 @@ CATALOGUE: list[dict[str, Any]] = [
         definition="Children in care on 31 March for every 10,000 children living in the area.",
     ),
     dict(
+        code="care_leavers_19_21_eet_pct",
+        name="Care leavers aged 19 to 21 in education, employment or training",
+        short_name="Care leavers 19-21 in EET",
+        unit=P,
+        polarity=HIGHER,
+        frequency="annual",
+        decimals=0,
+        official_source_column="care_leaver_percent",
+        definition="Of the young people aged 19 to 21 who were looked after for at least 13 weeks "
+        "after their 14th birthday, the share in education, employment or training around "
+        "their birthday in the year to 31 March (those the authority has no information on "
+        "count among all).",
+    ),
+    dict(
+        code="care_leavers_17_18_eet_pct",
+        name="Care leavers aged 17 to 18 in education, employment or training",
+        short_name="Care leavers 17-18 in EET",
+        unit=P,
+        polarity=HIGHER,
+        frequency="annual",
+        decimals=0,
+        official_source_column="care_leaver_percent",
+        definition="As for ages 19 to 21, for care leavers aged 17 and 18.",
+    ),
+    dict(
+        code="care_leavers_19_21_accom_pct",
+        name="Care leavers aged 19 to 21 in suitable accommodation",
+        short_name="Care leavers 19-21 suitably housed",
+        unit=P,
+        polarity=HIGHER,
+        frequency="annual",
+        decimals=0,
+        official_source_column="care_leaver_percent",
+        definition="Of the care leavers aged 19 to 21, the share whose accommodation around "
+        "their birthday in the year to 31 March the authority considered suitable.",
+    ),
+    dict(
+        code="care_leavers_17_18_accom_pct",
+        name="Care leavers aged 17 to 18 in suitable accommodation",
+        short_name="Care leavers 17-18 suitably housed",
+        unit=P,
+        polarity=HIGHER,
+        frequency="annual",
+        decimals=0,
+        official_source_column="care_leaver_percent",
+        definition="As for ages 19 to 21, for care leavers aged 17 and 18.",
+    ),
+    dict(
+        code="cla_3plus_placements_pct",
+        name="Children looked after with three or more placements in the year",
+        short_name="Three or more placements",
+        unit=P,
+        polarity=LOWER,
+        frequency="annual",
+        decimals=0,
+        official_source_column="children_percent",
+        definition="Of the children looked after on 31 March, the share who had three or more "
+        "placements during the year.",
+    ),
+    dict(
+        code="cla_long_term_stability_pct",
+        name="Children looked after long term living with the same carer for two years",
+        short_name="Long-term placement stability",
+        unit=P,
+        polarity=HIGHER,
+        frequency="annual",
+        decimals=0,
+        official_source_column="children_percent",
+        definition="Of the children under 16 looked after continuously for at least two and a "
+        "half years on 31 March, the share who had lived with the same carer for at least two "
+        "years.",
+    ),
+    dict(
         code="referrals_annual",
         name="Referrals in the year",
         short_name="Referrals in the year",
@@ -319,7 +392,8 @@ def catalogue_rows() -> list[dict[str, Any]]:
         row = {**DEFAULTS, **item}
         row["in_monthly_return"] = row["frequency"] == "monthly"
         if row["decimals"] is None:
-            row["decimals"] = 0 if row["unit"] == C else 1
+            # DfE's decimals: counts and rates per 10,000 children are whole numbers.
+            row["decimals"] = 0 if row["unit"] in (C, R) else 1
         row["sort_order"] = order
         rows.append(row)
     return rows

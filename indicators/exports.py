@@ -1,15 +1,17 @@
 """Observations as a CSV in the EES tidy-data layout, the standard the official files use.
 
-One row per area and period (``time_period``, ``time_identifier``, ``geographic_level``,
+One row per area, period and source (``time_period``, ``time_identifier``, ``geographic_level``,
 ``country_code``, ``country_name``, ``region_code``, ``region_name``, ``old_la_code``,
-``new_la_code``, ``la_name``), then one column per indicator named by its code. Symbols stay
-symbols; a blank cell means no figure. ``manage.py import_ees`` reads the export back: columns
-named by an indicator code map onto that indicator.
+``new_la_code``, ``la_name``, then ``source``), then one column per indicator named by its code.
+Every row carries its source, and a row holds figures of that one source only: official
+statistics, monthly returns, report evidence and simulated (demo) figures are never mixed in one
+row. Symbols stay symbols; a blank cell means no figure. ``manage.py import_ees`` reads the
+export back: columns named by an indicator code map onto that indicator.
 
 The export is built with a fixed number of queries (observations, authorities, regions) whatever
-its size. Where one cell has several figures (the same indicator and period from several
-releases or sources), it shows one: official statistics first, then the monthly return, report
-evidence and demo data; within a source, the most recently recorded. Periods EES has no time
+its size. Where one cell has several figures of one source (the same indicator and period from
+several releases), it shows the most recently recorded. Rows are ordered official statistics
+first, then the monthly return, report evidence and demo data. Periods EES has no time
 identifier for (quarters, days) are left out.
 """
 
@@ -33,6 +35,10 @@ LEVEL_ORDER = {
     AreaLevel.AUTHORITY.value: 2,
 }
 MONTH_RANK = {month: rank for rank, month in enumerate(mapping.MONTHS, start=1)}
+
+
+# Each row's source (official, monthly_return, report, demo), after the geography columns.
+SOURCE_COLUMN = "source"
 
 
 class InvalidExportQuery(ValueError):
@@ -137,6 +143,7 @@ def observations_frame(
                 area_code,
                 code,
                 symbol or format_value(value or 0.0),
+                source,
                 SOURCE_PRIORITY.get(source, len(SOURCE_PRIORITY)),
                 recorded_at,
                 pk,
@@ -144,10 +151,10 @@ def observations_frame(
         )
     # The indicators asked for, in the order asked; otherwise all found, in catalogue order.
     indicator_columns = list(query.indicators) or sorted(order, key=lambda code: order[code])
-    keys = ["time_period", "time_identifier", "area_level", "area_code"]
-    frame = pd.DataFrame(cells, columns=[*keys, "indicator", "cell", "priority", "at", "pk"])
+    keys = ["time_period", "time_identifier", "area_level", "area_code", "source", "priority"]
+    frame = pd.DataFrame(cells, columns=[*keys[:4], "indicator", "cell", *keys[4:], "at", "pk"])
     if frame.empty:
-        return pd.DataFrame(columns=[*mapping.GEOGRAPHY_COLUMNS, *indicator_columns])
+        return pd.DataFrame(columns=[*mapping.GEOGRAPHY_COLUMNS, SOURCE_COLUMN, *indicator_columns])
     frame = frame.sort_values(["priority", "at", "pk"], ascending=[True, False, False])
     frame = frame.drop_duplicates([*keys, "indicator"], keep="first")
     wide = frame.pivot(index=keys, columns="indicator", values="cell")
@@ -170,10 +177,13 @@ def observations_frame(
             "level_rank",
             "region_code",
             "new_la_code",
+            "priority",
         ],
-        ascending=[False, False, False, True, True, True, True],
+        ascending=[False, False, False, True, True, True, True, True],
     )
-    return wide[[*mapping.GEOGRAPHY_COLUMNS, *indicator_columns]].reset_index(drop=True)
+    return wide[[*mapping.GEOGRAPHY_COLUMNS, SOURCE_COLUMN, *indicator_columns]].reset_index(
+        drop=True
+    )
 
 
 def _geography(levels: pd.Series, codes: pd.Series) -> pd.DataFrame:

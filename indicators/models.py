@@ -137,6 +137,13 @@ class Observation(models.Model):
     symbol = models.CharField(max_length=3, choices=Symbol.choices, blank=True)
     numerator = models.FloatField(null=True, blank=True)
     denominator = models.FloatField(null=True, blank=True)
+    base_symbol = models.CharField(
+        max_length=3,
+        choices=Symbol.choices,
+        blank=True,
+        help_text="The symbol published in place of this rate's base (denominator), e.g. c: "
+        "the rate is shown as published but, as in DfE's LAIT, not ranked.",
+    )
     source = models.CharField(max_length=16, choices=Source.choices)
     # Provenance: which file and row, or which document, section and quote.
     release = models.CharField(

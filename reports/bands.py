@@ -10,6 +10,18 @@ from statistics import mean, median
 
 from indicators.models import Polarity
 
+# How a figure takes part in ranks and bands, as in DfE's Local Authority Interactive Tool
+# (LAIT), said once here and on the league page.
+RANKING_RULE = (
+    "Ranks and quartile bands follow DfE's Local Authority Interactive Tool: 1 is the best "
+    "figure; authorities with the same figure share a rank. A figure published as “low” "
+    "(it rounds to zero) counts as zero and is ranked. A percentage whose base is suppressed is "
+    "shown as published but not ranked. Authorities that send a joint return (Kingston upon "
+    "Thames and Richmond upon Thames; North and West Northamptonshire) are each ranked with the "
+    "joint figure."
+)
+LOW_SYMBOLS = frozenset({"low", "k"})
+
 MEAN = "mean"
 MEDIAN = "median"
 
@@ -20,6 +32,16 @@ def neighbour_average(values: Sequence[float], method: str) -> float | None:
     if not numbers:
         return None
     return median(numbers) if method == MEDIAN else mean(numbers)
+
+
+def ranked_value(value: float | None, symbol: str = "", base_symbol: str = "") -> float | None:
+    """The number a figure is ranked and banded by (LAIT's rule), or None if it takes no part:
+    "low" (or "k") is zero; a rate whose base was withheld (``base_symbol``) is not ranked."""
+    if base_symbol and base_symbol not in LOW_SYMBOLS:
+        return None
+    if value is None:
+        return 0.0 if symbol in LOW_SYMBOLS else None
+    return None if math.isnan(value) else value
 
 
 def _percentile(sorted_values: Sequence[float], fraction: float) -> float:

@@ -14,7 +14,7 @@ SYMBOL_WORDS = {choice.value: str(choice.label) for choice in Symbol if choice.v
 
 
 def format_value(value: float | None, unit: str, decimals: int, symbol: str = "") -> str:
-    """A figure as a person reads it: '28.7%', '1,234', '67.0 per 10,000', or the symbol's words."""
+    """A figure as a person reads it: '28.7%', '1,234', '67 per 10,000', or the symbol's words."""
     if value is None:
         return SYMBOL_WORDS.get(symbol, "No figure")
     return format_figure(value, unit, decimals)

@@ -22,6 +22,12 @@ def official_dir() -> Path:
 
 
 @pytest.fixture
+def official_more_dir() -> Path:
+    """../shared/data/official-more; skipped with a reason where absent, a failure in CI."""
+    return _require(SHARED_DATA / "official-more")
+
+
+@pytest.fixture
 def reports_dir() -> Path:
     """../shared/data/reports; skipped with a reason where absent, a failure in CI."""
     return _require(SHARED_DATA / "reports")

@@ -24,7 +24,8 @@ def format_number(value: float, decimals: int) -> str:
 
 
 def format_figure(value: float, unit: str, decimals: int) -> str:
-    """A figure as a person reads it: '28.7%', '1,234' or '67.0 per 10,000'."""
+    """A figure as a person reads it: '28.7%', '1,234' or '67 per 10,000' (at the
+    indicator's decimals: DfE publishes rates per 10,000 as whole numbers)."""
     number = format_number(value, decimals)
     if unit == PERCENT:
         return f"{number}%"

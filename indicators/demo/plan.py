@@ -119,6 +119,18 @@ ANNUAL_RULE = {
     "cla_rate_per_10k": STOCK,
     "referrals_annual": FLOW,
 }
+# Catalogue measures only DfE's releases give (care leavers by age, placement stability): the
+# demo world does not simulate them, so a page of simulated figures never shows them.
+NOT_SIMULATED = frozenset(
+    {
+        "care_leavers_19_21_eet_pct",
+        "care_leavers_17_18_eet_pct",
+        "care_leavers_19_21_accom_pct",
+        "care_leavers_17_18_accom_pct",
+        "cla_3plus_placements_pct",
+        "cla_long_term_stability_pct",
+    }
+)
 SYMBOL_SHARE = 0.012  # authority-years shown as a statistical symbol instead of a number
 
 
@@ -414,6 +426,8 @@ def build_plan(
     catalogue = catalogue_rows()
     for row in catalogue:
         code = row["code"]
+        if code in NOT_SIMULATED:
+            continue
         if code in series:
             s = series[code]
             if row["in_monthly_return"]:

@@ -410,6 +410,27 @@ RELEASES: tuple[Release, ...] = (
         "Northamptonshire) send one joint return: its figures are stored for each authority and "
         "marked as joint.",
     ),
+    # The same release in its older headline layout (the 2017 to 2022 editions): rates only,
+    # columns named with a "%" (some copies have it written "perc"). Same key, same indicators,
+    # same 30 September date: never a second set of indicators.
+    *(
+        Release(
+            key="csww",
+            title="Children's social work workforce (older headline layout)",
+            signature=frozenset({f"agency_worker_rate_fte_{mark}", f"vacancy_rate_fte_{mark}"}),
+            year_end=(9, 30),
+            columns=(
+                Column(f"agency_worker_rate_fte_{mark}", "agency_sw_pct"),
+                Column(f"vacancy_rate_fte_{mark}", "sw_vacancy_pct"),
+                Column(f"turnover_rate_fte_{mark}", "sw_turnover_pct"),
+                Column("caseload_fte", "avg_caseload"),
+                Column(f"absence_rate_fte_{mark}", "sw_absence_pct"),
+            ),
+            note="An older edition's layout of the workforce release: its figures are the same "
+            "indicators, and a newer edition's figures are never replaced by it.",
+        )
+        for mark in ("%", "perc")
+    ),
     Release(
         key="c1",
         title="Children in need: referrals and re-referrals",
@@ -456,6 +477,50 @@ RELEASES: tuple[Release, ...] = (
             ),
             # Children looked after on 31 March: the month-end count of the monthly return.
             Column("children_count", "cla", where=LOOKED_AFTER_AT_31_MARCH),
+        ),
+    ),
+    Release(
+        key="care_leavers",
+        title="Care leavers: activity and suitability of accommodation",
+        # The activity and the accommodation files share their columns: the breakdown says which.
+        signature=frozenset({"care_leaver_age", "breakdown", "care_leaver_percent"}),
+        filters=("care_leaver_age", "breakdown"),
+        columns=tuple(
+            Column(
+                "care_leaver_percent",
+                f"care_leavers_{age_code}_{measure}_pct",
+                where={"care_leaver_age": age, "breakdown": breakdown},
+            )
+            for age_code, age in (("19_21", "19 to 21 years"), ("17_18", "17 to 18 years"))
+            for measure, breakdown in (
+                ("eet", "Total in education, employment or training"),
+                ("accom", "Accommodation considered suitable"),
+            )
+        ),
+    ),
+    Release(
+        key="cla_placement_stability",
+        title="Children looked after: placement stability",
+        signature=frozenset({"cla_group", "placement_stability", "children_percent"}),
+        filters=("cla_group", "placement_stability"),
+        columns=(
+            Column(
+                "children_percent",
+                "cla_3plus_placements_pct",
+                where={
+                    "cla_group": "CLA on 31 March",
+                    "placement_stability": "With 3 or more placements during the year",
+                },
+            ),
+            Column(
+                "children_percent",
+                "cla_long_term_stability_pct",
+                where={
+                    "cla_group": "Children looked after continuously for at least 2.5 years "
+                    "on 31 March aged under 16 years",
+                    "placement_stability": "Living with the same carer for at least 2 years",
+                },
+            ),
         ),
     ),
     Release(

@@ -11,6 +11,9 @@ reader makes, so they are written down once:
 - A joint return ("314 / 318", "E09000021 / E09000027", "Kingston upon Thames / Richmond upon
   Thames") is stored for each authority it names, with the same figures, and its ``section`` says
   it is one figure for them together (``geography``).
+- The counts behind a rate are kept as its numerator and denominator only where they reproduce
+  the published rate at its published decimals: elsewhere (a regional total that is not the sum
+  the rate was worked from) showing them as "calculated from" would contradict the figure.
 """
 
 from __future__ import annotations
@@ -29,6 +32,7 @@ from typing import IO
 from authorities.toolkit.importing import RowError
 from authorities.toolkit.months import month_last
 from indicators.models import PeriodKind
+from indicators.units import Symbol
 
 from . import ees_mapping as mapping
 from .geography import AreaReader, Place, text_of
@@ -47,6 +51,26 @@ FileSource = str | Path | tuple[str, IO[str]]
 class Cell:
     value: float | None
     symbol: str
+
+
+SCALE = {"percent": 100.0, "rate_per_10000": 10_000.0}
+UNITS = {str(item["code"]): str(item["unit"]) for item in mapping.CATALOGUE}
+
+
+def reproduces(indicator: str, published: str, numerator: float, denominator: float) -> bool:
+    """Whether numerator / denominator, scaled to the indicator's unit, rounds to the published
+    figure at the decimals it was published with. A symbol has no number to contradict."""
+    text = published.strip()
+    if not NUMBER.fullmatch(text):
+        return True
+    if not denominator:
+        return False
+    decimals = len(text.split(".", 1)[1]) if "." in text else 0
+    computed = numerator / denominator * SCALE.get(UNITS.get(indicator, ""), 1.0)
+    return abs(computed - float(text)) <= 0.5 * 10**-decimals + 1e-9
+
+
+LOW_SYMBOLS = frozenset({Symbol.LOW.value, Symbol.LOW_K.value})
 
 
 def parse_cell(text: str) -> Cell | None:
@@ -176,6 +200,7 @@ class Draft:
     denominator: float | None
     row: int
     section: str
+    base_symbol: str = ""
 
     @property
     def key(self) -> tuple[str, str, str, datetime.date]:
@@ -265,6 +290,7 @@ class _FileReader:
         self.key = release.key if release else mapping.UNRECOGNISED_RELEASE_KEY
         self.year_end = release.year_end if release else mapping.DEFAULT_YEAR_END
         self.unmapped_cells: Counter[tuple[str, tuple[tuple[str, str], ...]]] = Counter()
+        self.unreproduced: Counter[str] = Counter()  # indicator -> rates its counts contradict
         self.geography = AreaReader(parsed, self.position, self.year_end)
         self.first_row: dict[tuple[str, str, str, datetime.date], int] = {}
 
@@ -336,7 +362,7 @@ class _FileReader:
                         parsed.error(row, name, str(error))
             return cells[name]
 
-        values: list[tuple[str, Cell, float | None, float | None, tuple[int, int]]] = []
+        values: list[tuple[str, Cell, float | None, float | None, tuple[int, int], str]] = []
         consumed: set[str] = set()
         for column_map in self.mapped:
             if not column_map.applies_to(filters):
@@ -349,7 +375,18 @@ class _FileReader:
                 if column_map.source not in cell_errors:
                     parsed.blank_cells += 1
                 continue
-            values.append((column_map.indicator, value, numerator, denominator, self.year_end))
+            base = self._base_symbol(column_map.denominator, cell)
+            published = self._get(fields, column_map.source)
+            if (
+                numerator is not None
+                and denominator is not None
+                and not reproduces(column_map.indicator, published, numerator, denominator)
+            ):
+                self.unreproduced[column_map.indicator] += 1
+                numerator = denominator = None
+            values.append(
+                (column_map.indicator, value, numerator, denominator, self.year_end, base)
+            )
         for name in self.self_mapped:
             value = cell(name)
             if value is None:
@@ -357,7 +394,7 @@ class _FileReader:
                     parsed.blank_cells += 1
                 continue
             year_end = mapping.reporting_year_end(name)
-            values.append((name, value, None, None, year_end))
+            values.append((name, value, None, None, year_end, ""))
         varying = tuple((name, filters[name]) for name in self.varying)
         for name in [*self.unknown, *sorted(self.used - consumed)]:
             if not self._get(fields, name):
@@ -370,11 +407,11 @@ class _FileReader:
                 continue
             code = mapping.derived_indicator_code(self.key, name, dict(varying))
             parsed.derived.setdefault(code, (name, dict(varying)))
-            values.append((code, value, None, None, self.year_end))
+            values.append((code, value, None, None, self.year_end, ""))
         if len(parsed.errors) > errors_before or time is None:
             return
         periods: dict[tuple[int, int], Period] = {}
-        for indicator, value, numerator, denominator, year_end in values:
+        for indicator, value, numerator, denominator, year_end, base in values:
             if year_end not in periods:
                 periods[year_end] = time.resolve(year_end)
             for area in areas:
@@ -389,6 +426,7 @@ class _FileReader:
                     denominator=denominator,
                     row=row,
                     section=area.section,
+                    base_symbol=base,
                 )
                 self._add(draft)
 
@@ -399,6 +437,15 @@ class _FileReader:
         parts = [cell(name) for name in names]  # every part parsed, so every error reported
         numbers = [part.value for part in parts if part is not None and part.value is not None]
         return round(sum(numbers), 9) if len(numbers) == len(names) else None
+
+    def _base_symbol(self, names: tuple[str, ...], cell: Callable[[str], Cell | None]) -> str:
+        """The symbol published for a rate's base where a part of it is one other than "rounds
+        to zero" (c: suppressed), else ''. LAIT does not rank a rate whose base is withheld."""
+        for name in names:
+            part = cell(name) if name in self.position else None
+            if part is not None and part.symbol and part.symbol not in LOW_SYMBOLS:
+                return part.symbol
+        return ""
 
     def _add(self, draft: Draft) -> None:
         key = draft.key
@@ -445,6 +492,11 @@ class _FileReader:
                     where = "; ".join(f"{key} = {value!r}" for key, value in varying)
                     where = f" where {where}" if where else ""
                     notes.append(f"  {name}{where}{role}: {count} cells")
+        for indicator, count in sorted(self.unreproduced.items()):
+            notes.append(
+                f"{indicator}: {count} figures whose published counts do not give the published "
+                "rate; the figure is kept, the counts are not shown as what it is calculated from"
+            )
         if self.geography.code_changes:
             moved = ", ".join(
                 f"{change} ({n} rows)" for change, n in self.geography.code_changes.items()

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Max
 from django.utils import timezone
 
 from authorities.toolkit.importing import ImportFailed, ImportReport, RowError
@@ -146,7 +147,22 @@ COMPARED = (
     "source_row",
     "section",
     "quote",
+    "base_symbol",
 )
+
+
+def _editions(releases: set[str]) -> dict[str, datetime.date]:
+    """Each official release file's edition: the end of the latest period it gave. One query."""
+    if not releases:
+        return {}
+    rows = (
+        Observation.objects.filter(source=Source.OFFICIAL, release__in=releases)
+        .order_by()
+        .values("release")
+        .annotate(edition=Max("period_end"))
+        .values_list("release", "edition")
+    )
+    return dict(rows)
 
 
 def _write_observations(parsed: ParsedFile, indicator_ids: dict[str, int]) -> EesFileReport:
@@ -154,8 +170,10 @@ def _write_observations(parsed: ParsedFile, indicator_ids: dict[str, int]) -> Ee
 
     Each indicator comes from one release, and a new edition of a release republishes the
     earlier years, often revised. So one official figure is kept per area, indicator and period:
-    the one from the file imported last, which takes over the earlier edition's row (its
-    release and row then name this file). The report counts the figures taken over and revised.
+    the one from the newest edition, judged by the latest period each file covers (not by the
+    order of import). A file of the same or a newer edition takes over the earlier edition's
+    row (its release and row then name this file); an older edition imported after a newer one
+    changes none of the newer edition's figures. The report says which happened, and how often.
     """
     report = EesFileReport(
         file=parsed.name,
@@ -182,6 +200,9 @@ def _write_observations(parsed: ParsedFile, indicator_ids: dict[str, int]) -> Ee
             existing[key] = row
         else:
             duplicates.append(row[0])
+    edition = max((draft.period.end for draft in parsed.drafts.values()), default=None)
+    editions = _editions({row[5] for row in existing.values()} - {parsed.name})
+    kept_newer: Counter[str] = Counter()
     now = timezone.now()
     new, changed = [], []
     taken_over: Counter[str] = Counter()
@@ -199,11 +220,16 @@ def _write_observations(parsed: ParsedFile, indicator_ids: dict[str, int]) -> Ee
             draft.row,
             draft.section,
             "",
+            draft.base_symbol,
         )
         key = (draft.area_code, indicator_id, draft.period.kind, draft.period.start)
         found = existing.pop(key, None)
         if found is not None and found[5] == parsed.name and tuple(found[6:]) == wanted:
             report.unchanged += 1
+            continue
+        held_edition = editions.get(found[5]) if found is not None else None
+        if held_edition is not None and edition is not None and held_edition > edition:
+            kept_newer[found[5]] += 1  # type: ignore[index]
             continue
         observation = Observation(
             indicator_id=indicator_id,
@@ -243,6 +269,12 @@ def _write_observations(parsed: ParsedFile, indicator_ids: dict[str, int]) -> Ee
         )
     if taken_over:
         report.notes.append(f"{revised} of them were revised (the figure or symbol changed)")
+    for newer, count in sorted(kept_newer.items()):
+        report.notes.append(
+            f"{count} figures are also in {newer}, a newer edition (to "
+            f"{editions[newer]:%-d %B %Y}, this file to {edition:%-d %B %Y}): the newer "
+            "edition's figures were kept, these were not imported"
+        )
     if duplicates:
         report.notes.append(
             f"{len(duplicates)} older copies of figures held twice were removed, keeping one "

@@ -14,6 +14,7 @@ from authorities import dates
 from authorities.models import ENGLAND_CODE, Authority, Event, Inspection
 from indicators.milestones.models import Milestone
 from indicators.models import AreaLevel, Document, Evidence, Indicator, Observation
+from indicators.official.ees_mapping import REORGANISATIONS
 
 from .. import bands
 from ..selectors import judge_direction, neighbour_codes
@@ -77,8 +78,43 @@ def _newest(rows: list[tuple]) -> tuple:
     return max(rows, key=lambda r: (r[4], -source_rank(r[2])))
 
 
-# Read as tuples in this order: id, indicator, source, period kind, period end.
-SCAN_FIELDS = ("id", "indicator_id", "source", "period_kind", "period_end")
+# Read as tuples in this order: id, indicator, source, period kind, period end, symbol.
+SCAN_FIELDS = ("id", "indicator_id", "source", "period_kind", "period_end", "symbol")
+
+
+def _until_ceased(series: list[tuple], authority: Authority) -> list[tuple]:
+    """A ceased authority's series without the symbols ("not applicable", "not available")
+    published for it after it ceased, so it headlines its last real figure, with its year."""
+    if authority.active_to is None:
+        return series
+    real = [r for r in series if not (r[5] and r[4] > authority.active_to)]
+    return real or series
+
+
+def reorganisation(authority: Authority) -> tuple[list[Authority], list[Authority]]:
+    """(successors, predecessors) of an authority through local government reorganisation:
+    every successor of a split, and every authority a successor was formed from. One query."""
+    successors = {
+        code
+        for change in REORGANISATIONS
+        if change.predecessor == authority.gss_code
+        for code in change.successors
+    }
+    if authority.successor_id and authority.successor is not None:
+        successors.add(authority.successor.gss_code)
+    predecessors = {
+        change.predecessor for change in REORGANISATIONS if authority.gss_code in change.successors
+    }
+    found = {
+        a.gss_code: a
+        for a in Authority.objects.filter(gss_code__in=successors | predecessors)
+        .exclude(pk=authority.pk)
+        .order_by("name")
+    }
+    return (
+        [a for code, a in found.items() if code in successors],
+        [a for code, a in found.items() if code in predecessors],
+    )
 
 
 def authority_headlines(
@@ -105,6 +141,7 @@ def authority_headlines(
 
     pairs: list[tuple[int, int | None]] = []
     for series in by_indicator.values():
+        series = _until_ceased(series, authority)
         newest = _newest(series)
         same = [
             r
@@ -144,6 +181,7 @@ CROSS_SECTION_FIELDS = (
     "value",
     "symbol",
     "source",
+    "base_symbol",
 )
 
 
@@ -189,11 +227,13 @@ def _add_comparisons(authority: Authority, headlines: list[Headline], method: st
         authority_values = []
         neighbour_values = []
         peers = rows[(latest.indicator_id, latest.period_kind, latest.period_start)]
-        if against[latest.pk] != latest.source and latest.value is not None:
+        own = bands.ranked_value(latest.value, latest.symbol, latest.base_symbol)
+        if against[latest.pk] != latest.source and own is not None:
             # Its own figure is not among those it is compared with: rank it among them.
-            authority_values.append(latest.value)
+            authority_values.append(own)
         for peer in peers:
-            area_code, area_level, value = peer[2], peer[3], peer[7]
+            area_code, area_level = peer[2], peer[3]
+            value = bands.ranked_value(peer[7], peer[8], peer[10])
             if area_code == ENGLAND_CODE:
                 comparison.england = _shown(peer, headline.indicator)
             elif area_level == AreaLevel.REGIONAL and area_code == region_code:
@@ -204,10 +244,8 @@ def _add_comparisons(authority: Authority, headlines: list[Headline], method: st
                     neighbour_values.append(value)
         comparison.neighbours = bands.neighbour_average(neighbour_values, method)
         comparison.neighbours_count = len(neighbour_values)
-        if latest.value is not None:
-            comparison.standing = bands.standing(
-                latest.value, authority_values, latest.indicator.polarity
-            )
+        if own is not None:
+            comparison.standing = bands.standing(own, authority_values, latest.indicator.polarity)
         headline.comparison = comparison
 
 

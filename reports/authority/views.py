@@ -98,6 +98,13 @@ def authority_detail(request: HtmxHttpRequest, gss_code: str) -> HttpResponse:
         "indicators": available,
         "shows_demo_data": authority.is_demo,
         **_chart(authority, options),
+        **dict(
+            zip(
+                ("successors", "predecessors"),
+                authority_selectors.reorganisation(authority),
+                strict=True,
+            )
+        ),
     }
     if not wants_region(request):  # the chart alone needs nothing more
         context.update(_timeline(request, authority, options.neighbours))

@@ -89,6 +89,10 @@ class League:
         return "Latest year" if any(not p.is_month for p in self.periods) else "Latest month"
 
     @property
+    def ranking_rule(self) -> str:
+        return bands.RANKING_RULE
+
+    @property
     def shows_demo_data(self) -> bool:
         return self.source == Source.DEMO or any(row.is_demo for row in self.rows)
 
@@ -172,8 +176,9 @@ def league(
     previous period and latest Ofsted judgement. Filters by region, kind of authority and latest
     grade; highlights one authority's statistical neighbours.
 
-    At most five queries whatever the number of authorities: periods, figures, authorities with
-    their latest judgement, all authorities' names, and the highlighted authority's neighbours.
+    At most six queries whatever the number of authorities: periods, figures, the ceased among
+    them, authorities with their latest judgement, all authorities' names, and the highlighted
+    authority's neighbours.
     """
     all_periods = league_periods(indicator)
     sources = sorted({p.source for p in all_periods}, key=source_rank)
@@ -188,12 +193,15 @@ def league(
     same_kind = [p for p in periods if p.kind == period.kind and p.end < period.end]
     previous = same_kind[-1] if same_kind else None
     current, before = _figures(indicator, source, period, previous)
-    values = [row["value"] for row in current.values() if row["value"] is not None]
+    current = _without_ceased(current, period)
+    ranked = {code: _ranked(figure) for code, figure in current.items()}
+    values = [value for value in ranked.values() if value is not None]
     cut = bands.quartiles(values)
     highlighted, neighbours = _highlight(highlight.strip().upper())
     rows = []
     for authority in _authorities(list(current), region=region, kind=kind, grade=grade):
-        row = _league_row(authority, current[authority.gss_code], indicator, values, cut)
+        code = authority.gss_code
+        row = _league_row(authority, current[code], ranked[code], indicator, values, cut)
         row.previous = before.get(authority.gss_code)
         if row.value is not None and row.previous is not None:
             row.change = round(row.value - row.previous, 10)
@@ -236,7 +244,7 @@ def _figures(
             period_end__in=[period.end] + ([previous.end] if previous else []),
         )
         .order_by()
-        .values("id", "area_code", "period_start", "value", "symbol")
+        .values("id", "area_code", "period_start", "value", "symbol", "base_symbol")
     )
     current: dict[str, Row] = {}
     before: dict[str, float | None] = {}
@@ -247,6 +255,22 @@ def _figures(
         else:
             before[figure["area_code"]] = figure["value"]
     return current, before
+
+
+def _without_ceased(current: dict[str, Row], period: Period) -> dict[str, Row]:
+    """The period's league is of the authorities that existed at its end: a symbol published for
+    one that had ceased by then (Cumbria's "not applicable" after 2023) is left out; its real
+    figures stay in the leagues of the years it existed. One query."""
+    ceased = set(
+        Authority.objects.filter(gss_code__in=list(current), active_to__lt=period.end).values_list(
+            "gss_code", flat=True
+        )
+    )
+    return {
+        code: figure
+        for code, figure in current.items()
+        if code not in ceased or figure["value"] is not None
+    }
 
 
 def _authorities(codes: list[str], *, region: str, kind: str, grade: str) -> Any:
@@ -281,14 +305,20 @@ def _highlight(code: str) -> tuple[tuple[str, str] | None, set[str]]:
     return found[0], set(newest_neighbours([code]).get(code, []))
 
 
+def _ranked(figure: Row) -> float | None:
+    return bands.ranked_value(figure["value"], figure["symbol"], figure["base_symbol"])
+
+
 def _league_row(
     authority: Any,
     figure: Row,
+    ranked: float | None,
     indicator: Indicator,
     values: list[float],
     cut: bands.Quartiles | None,
 ) -> LeagueRow:
-    """One authority's row, with its band and rank among all the period's ``values``."""
+    """One authority's row, with its band and rank among all the period's ``values``, by its
+    ``ranked`` value (LAIT's rule: see ``bands.ranked_value``)."""
     value = figure["value"]
     row = LeagueRow(
         code=authority.gss_code,
@@ -303,10 +333,10 @@ def _league_row(
         grade_date=authority.latest_grade_date,
         grade_framework=authority.latest_framework or "",
     )
-    if value is not None and indicator.polarity != Polarity.NEITHER:
-        row.rank = bands.rank(value, values, indicator.polarity)
+    if ranked is not None and indicator.polarity != Polarity.NEITHER:
+        row.rank = bands.rank(ranked, values, indicator.polarity)
         if cut is not None:
-            row.band = bands.band(value, cut, indicator.polarity)
+            row.band = bands.band(ranked, cut, indicator.polarity)
     return row
 
 

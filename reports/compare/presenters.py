@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from authorities.toolkit.numbers import CHANGE_WORDS, raw_figure
+from indicators.models import Source
 
 from ..formatting import format_value
 from .league import ASC, DESC, SORTS, League, LeagueRow
@@ -76,7 +77,9 @@ def league_csv(league: League) -> tuple[list[str], list[list[str]]]:
         headings["grade"],
         "Judgement started",
         "Neighbour of",
+        "Source",
     ]
+    source = str(Source(league.source).label)  # every row says where its figure comes from
     rows = []
     for row in league.rows:
         rows.append(
@@ -91,6 +94,7 @@ def league_csv(league: League) -> tuple[list[str], list[list[str]]]:
                 row.grade_label,
                 row.grade_date.isoformat() if row.grade_date else "",
                 row.neighbour_of,
+                source,
             ]
         )
     return header, rows

@@ -264,15 +264,28 @@ def _cross_sections(wanted: list[tuple[Observation, str]]) -> CrossSections:
     for (period_end, source), indicator_ids in by_end.items():
         condition |= Q(period_end=period_end, source=source, indicator_id__in=indicator_ids)
     rows = (
-        Observation.objects.filter(condition, area_level=AreaLevel.AUTHORITY, value__isnull=False)
+        Observation.objects.filter(
+            condition,
+            Q(value__isnull=False) | Q(symbol__in=statistics.LOW_SYMBOLS),
+            area_level=AreaLevel.AUTHORITY,
+        )
         .order_by()
-        .values_list("indicator_id", "period_kind", "period_start", "source", "value")
+        .values_list(
+            "indicator_id",
+            "period_kind",
+            "period_start",
+            "source",
+            "value",
+            "symbol",
+            "base_symbol",
+        )
     )
     found: dict[PeriodKey, list[float]] = defaultdict(list)
-    for indicator_id, period_kind, period_start, source, value in rows:
+    for indicator_id, period_kind, period_start, source, value, symbol, base in rows:
         key = (indicator_id, period_kind, period_start, source)
-        if key in keys and value is not None:
-            found[key].append(value)
+        ranked = statistics.ranked_value(value, symbol, base)  # LAIT's rule, as the league
+        if key in keys and ranked is not None:
+            found[key].append(ranked)
     return CrossSections(found)
 
 
@@ -288,9 +301,14 @@ class CrossSections:
         """The figure's quartile band among all authorities' figures for its period, as the
         authority page works it out (its own figure added when compared with another
         source)."""
-        if observation is None or observation.value is None:
+        if observation is None:
             return ""
-        value, polarity = observation.value, observation.indicator.polarity
+        value = statistics.ranked_value(
+            observation.value, observation.symbol, observation.base_symbol
+        )
+        if value is None:
+            return ""
+        polarity = observation.indicator.polarity
         key = (observation.indicator_id, observation.period_kind, observation.period_start, source)
         values = self.values.get(key, [])
         if source != observation.source:

@@ -28,6 +28,7 @@ LAYOUT = [
     "old_la_code",
     "new_la_code",
     "la_name",
+    "source",
 ]
 
 
@@ -71,6 +72,7 @@ def test_layout_levels_and_symbols(areas):
         "old_la_code": "",
         "new_la_code": "",
         "la_name": "",
+        "source": "official",
         "avg_caseload": "",
         "agency_sw_pct": "13",
     }
@@ -130,12 +132,34 @@ def test_filters_and_visible_sources(areas):
     assert header.split(",") == [*LAYOUT, "cla"]
 
 
-def test_one_figure_per_cell(areas):
+def test_one_figure_per_cell_and_every_row_of_one_source(areas):
     observe("E08000036", value=1.0, source=Source.DEMO, release="demo")
     observe("E08000036", value=2.0, release="older.csv")
     observe("E08000036", value=3.0, release="newer.csv")
-    (row,) = read(observations_csv(ExportQuery()))
-    assert row["agency_sw_pct"] == "3"  # official first; the latest recorded of those
+    official, demo = read(observations_csv(ExportQuery()))
+    # Official first, the latest recorded of those; the simulated figure in a row of its own.
+    assert (official["source"], official["agency_sw_pct"]) == ("official", "3")
+    assert (demo["source"], demo["agency_sw_pct"]) == ("demo", "1")
+
+
+def test_an_england_row_never_mixes_simulated_and_official_figures(areas):
+    observe("E92000001", "national", value=13.0)
+    observe(
+        "E92000001",
+        "national",
+        indicator=indicator("avg_caseload"),
+        value=99.0,
+        source=Source.DEMO,
+        release="demo",
+    )
+    england = [row for row in read(observations_csv(ExportQuery())) if not row["region_code"]]
+    by_source = {row["source"]: row for row in england}
+    assert set(by_source) == {"official", "demo"}
+    assert (by_source["official"]["agency_sw_pct"], by_source["official"]["avg_caseload"]) == (
+        "13",
+        "",
+    )
+    assert (by_source["demo"]["agency_sw_pct"], by_source["demo"]["avg_caseload"]) == ("", "99")
 
 
 def test_a_fixed_number_of_queries(areas, django_assert_max_num_queries):

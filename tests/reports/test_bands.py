@@ -73,3 +73,19 @@ def test_standing_has_no_band_or_rank_without_polarity():
 )
 def test_rag_against_a_milestone_with_tolerance(value, polarity, expected):
     assert s.rag(value, target=20.0, tolerance=2.0, polarity=polarity) == expected
+
+
+@pytest.mark.parametrize(
+    ("value", "symbol", "base_symbol", "expected"),
+    [
+        (12.5, "", "", 12.5),
+        (None, "low", "", 0.0),  # rounds to zero: ranked as zero, as LAIT does
+        (None, "k", "", 0.0),
+        (None, "c", "", None),
+        (None, "x", "", None),
+        (0.0, "", "c", None),  # a rate on a suppressed base is not ranked
+        (4.0, "", "low", 4.0),
+    ],
+)
+def test_ranked_value_follows_lait(value, symbol, base_symbol, expected):
+    assert s.ranked_value(value, symbol, base_symbol) == expected

@@ -308,6 +308,7 @@ def test_csv_is_exactly_the_table(client, places):
         "Latest Ofsted judgement",
         "Judgement started",
         "Neighbour of",
+        "Source",
     ]
     assert [r[0] for r in rows[1:]] == [line.row.name for line in lines]
     assert rows[1] == [
@@ -321,6 +322,7 @@ def test_csv_is_exactly_the_table(client, places):
         "Inadequate",
         "2022-09-12",
         "",
+        "Official statistics",
     ]
     assert rows[-1][:6] == ["Ivy", "E06000003", "South East", "c", "", ""]
     assert [line.value_text for line in lines][-1] == "Suppressed to protect confidentiality"
