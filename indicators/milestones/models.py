@@ -104,10 +104,39 @@ class ImprovementAction(models.Model):
             raise ValidationError(errors)
 
 
-class PlanChangeKind(models.TextChoices):
+class ChangeKind(models.TextChoices):
     ADDED = "added", "Added"
     CHANGED = "changed", "Changed"
     REMOVED = "removed", "Removed"
+
+
+PlanChangeKind = MilestoneChangeKind = ChangeKind  # the names each history was written with
+
+
+class PlanChange(AppendOnly):
+    """What every record of a change to the plan holds (an action's or a milestone's): what
+    kind of change, the thing before and after as the person saw it, who, when and why.
+    Append-only, like every history."""
+
+    kind = models.CharField(max_length=8, choices=ChangeKind.choices)
+    old = models.JSONField(default=dict, blank=True, help_text="Empty when it was added.")
+    new = models.JSONField(default=dict, blank=True, help_text="Empty when it was removed.")
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    changed_by_name = models.CharField(
+        max_length=150, blank=True, help_text="Kept in case the account is removed."
+    )
+    changed_at = models.DateTimeField(default=timezone.now)
+    reason = models.TextField(blank=True, help_text="Why, where the person said.")
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self.changed_by_name:
+            self.changed_by_name = _person(self.changed_by)
+        super().save(*args, **kwargs)
 
 
 class ImprovementActionChangeQuerySet(AppendOnlyQuerySet["ImprovementActionChange"]):
@@ -116,7 +145,7 @@ class ImprovementActionChangeQuerySet(AppendOnlyQuerySet["ImprovementActionChang
         return self.filter(authority__in=Authority.objects.for_user(user, Action.VIEW))
 
 
-class ImprovementActionChange(AppendOnly):
+class ImprovementActionChange(PlanChange):
     """One action added, changed or removed: who, when, the action before and after, and why.
     ``old`` and ``new`` hold what the person saw (``ACTION_FIELDS``), so the record stays whole
     when the action, its measures or its inspection change again or are removed."""
@@ -132,17 +161,6 @@ class ImprovementActionChange(AppendOnly):
         related_name="changes",
         help_text="Empty once the action has been removed.",
     )
-    kind = models.CharField(max_length=8, choices=PlanChangeKind.choices)
-    old = models.JSONField(default=dict, blank=True, help_text="Empty when it was added.")
-    new = models.JSONField(default=dict, blank=True, help_text="Empty when it was removed.")
-    changed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    changed_by_name = models.CharField(
-        max_length=150, blank=True, help_text="Kept in case the account is removed."
-    )
-    changed_at = models.DateTimeField(default=timezone.now)
-    reason = models.TextField(blank=True, help_text="Why, where the person said.")
     version = models.PositiveIntegerField(
         help_text="The action's version after the change (before it, for a removal)."
     )
@@ -156,11 +174,6 @@ class ImprovementActionChange(AppendOnly):
     def __str__(self) -> str:
         shown = self.new or self.old
         return f"{self.authority_id} {shown.get('description', '')[:40]}: {self.get_kind_display()}"
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if not self.changed_by_name:
-            self.changed_by_name = _person(self.changed_by)
-        super().save(*args, **kwargs)
 
 
 # What an action's history keeps of it, in the order a person reads them.
@@ -245,19 +258,13 @@ class Milestone(models.Model):
 # --- milestones: every change kept -------------------------------------------------------------
 
 
-class MilestoneChangeKind(models.TextChoices):
-    ADDED = "added", "Added"
-    CHANGED = "changed", "Changed"
-    REMOVED = "removed", "Removed"
-
-
 class MilestoneChangeQuerySet(AppendOnlyQuerySet["MilestoneChange"]):
     def for_user(self, user: Any) -> MilestoneChangeQuerySet:
         """The history of the plans ``user`` may manage (approvers and administrators)."""
         return self.filter(authority__in=Authority.objects.for_user(user, Action.MANAGE_PLAN))
 
 
-class MilestoneChange(AppendOnly):
+class MilestoneChange(PlanChange):
     """One milestone added, changed or removed: who, when, the milestone before and after, and
     why. ``old`` and ``new`` hold what the person saw (``MILESTONE_FIELDS``), so the record
     stays whole when the milestone or its indicator changes again or is removed."""
@@ -273,17 +280,6 @@ class MilestoneChange(AppendOnly):
         related_name="changes",
         help_text="Empty once the milestone has been removed.",
     )
-    kind = models.CharField(max_length=8, choices=MilestoneChangeKind.choices)
-    old = models.JSONField(default=dict, blank=True, help_text="Empty when it was added.")
-    new = models.JSONField(default=dict, blank=True, help_text="Empty when it was removed.")
-    changed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    changed_by_name = models.CharField(
-        max_length=150, blank=True, help_text="Kept in case the account is removed."
-    )
-    changed_at = models.DateTimeField(default=timezone.now)
-    reason = models.TextField(blank=True, help_text="Why, where the person said.")
 
     objects = MilestoneChangeQuerySet.as_manager()  # type: ignore[misc]
 
@@ -296,11 +292,6 @@ class MilestoneChange(AppendOnly):
     def __str__(self) -> str:
         shown = self.new or self.old
         return f"{self.authority_id} {shown.get('indicator', '')}: {self.get_kind_display()}"
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if not self.changed_by_name:
-            self.changed_by_name = _person(self.changed_by)
-        super().save(*args, **kwargs)
 
 
 # What a milestone's history keeps of it, in the order a person reads them.
