@@ -336,6 +336,19 @@ def load_demo(
                 not in taken_due
             ],
         )
+        # Only the demo users' authority sends its returns through Trajectory (the other
+        # simulated authorities are its comparators, with figures of their own): it is the one
+        # ``load_demo`` gives the demo users, the first by name with milestones.
+        sender = (
+            Authority.objects.filter(pk__in=authority_ids, milestones__isnull=False)
+            .order_by("name")
+            .values_list("pk", flat=True)
+            .first()
+            or Authority.objects.filter(pk__in=authority_ids)
+            .order_by("name")
+            .values_list("pk", flat=True)
+            .first()
+        )
         kept_returns = MonthlyReturn.objects.filter(authority_id__in=authority_ids)
         taken_months = set(kept_returns.values_list("authority_id", "month"))
         zone = timezone.get_current_timezone()
@@ -360,7 +373,7 @@ def load_demo(
                         tzinfo=zone,
                     )
                 ]
-                for authority_id in authority_ids
+                for authority_id in ([sender] if sender is not None else [])
                 if (authority_id, month) not in taken_months
             ],
         )

@@ -163,7 +163,7 @@ def test_summary_counts_what_was_written(loaded):
     assert loaded.inspections == Inspection.objects.filter(is_demo=True).count()
     assert loaded.events == Event.objects.filter(is_demo=True).count()
     assert loaded.milestones == Milestone.objects.filter(is_demo=True).count()
-    assert loaded.returns == 12 * 13
+    assert loaded.returns == 13 == MonthlyReturn.objects.filter(is_demo=True).count()
     assert loaded.neighbours == 120
 
 
@@ -284,7 +284,9 @@ def test_monthly_and_annual_periods(loaded):
 @pytest.mark.django_db
 def test_monthly_returns_are_approved_for_every_month_but_the_latest(loaded):
     returns = MonthlyReturn.objects.filter(is_demo=True)
-    assert returns.count() == 12 * 13  # the latest month is left for the demo to enter
+    # Only the demo users' authority sends returns; the latest month is left for them to enter.
+    assert returns.count() == 13
+    assert returns.values("authority").distinct().count() == 1
     latest = Observation.objects.filter(source=Source.DEMO, period_kind="month").latest(
         "period_start"
     )
@@ -515,7 +517,7 @@ def test_re_running_replaces_rather_than_duplicates():
 
     load_demo(seed=9, authorities=11, months=2, today=TODAY)
     assert Authority.objects.filter(is_demo=True).count() == 11
-    assert MonthlyReturn.objects.count() == 11  # two months, the latest left open
+    assert MonthlyReturn.objects.count() == 1  # one sender, two months, the latest left open
     assert set(Observation.objects.values_list("release", flat=True)) == {"load_demo seed 9"}
     gone = Authority.objects.filter(is_demo=True).values_list("gss_code", flat=True)
     assert not StatisticalNeighbour.objects.exclude(authority__gss_code__in=gone).exists()
@@ -606,7 +608,8 @@ def test_the_demo_users_authority_has_its_approved_figures_on_its_returns(loaded
     from indicators.demo.returns import fill_demo_return_values
     from indicators.returns.models import ReturnValue
 
-    authority = Authority.objects.filter(is_demo=True).order_by("name").first()
+    # The one that sends its returns: the demo users' authority.
+    authority = Authority.objects.get(pk__in=MonthlyReturn.objects.values("authority"))
     filled = fill_demo_return_values(authority)
     approved = MonthlyReturn.objects.filter(authority=authority, status=ReturnStatus.APPROVED)
     assert filled == approved.count() * Indicator.objects.in_monthly_return().count()
