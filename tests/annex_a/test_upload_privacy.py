@@ -53,6 +53,8 @@ def _database_text() -> str:
 
 def _temporary_files_since(started: float) -> str:
     found = []
+    # The test's own temporary directory (see the test): other processes' files in the
+    # machine's /tmp are not this service's.
     for root, _dirs, files in os.walk(tempfile.gettempdir()):
         for name in files:
             path = Path(root, name)
@@ -64,8 +66,16 @@ def _temporary_files_since(started: float) -> str:
     return "\n".join(found)
 
 
-def test_no_child_or_worker_is_kept_anywhere(client, users, authority, caplog):
+def test_no_child_or_worker_is_kept_anywhere(
+    client, users, authority, caplog, tmp_path, monkeypatch, settings
+):
     caplog.set_level(logging.DEBUG)
+    # Whatever this process writes to a temporary file (Django's uploads, the workbook readers)
+    # goes here, where the search below looks.
+    private_tmp = tmp_path / "tmp"
+    private_tmp.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(private_tmp))
+    settings.FILE_UPLOAD_TEMP_DIR = str(private_tmp)
     started = time.time() - 1
     workbook = fictional.build(
         seed=SEED, months=MONTHS, end=END, contacts_per_month=CONTACTS, messy=True, damaged=True
