@@ -18,6 +18,7 @@ from authorities.models import Action, Authority
 from indicators.models import Indicator
 
 from . import rag
+from .history import Difference  # one shape for a change's before and after
 from .models import (
     ACTION_FIELDS,
     ActionStatus,
@@ -156,13 +157,6 @@ LABELS = {
     "indicators": "Linked measures",
     "inspection": "Inspection",
 }
-
-
-@dataclass
-class Difference:
-    label: str
-    before: str
-    after: str
 
 
 @dataclass
