@@ -10,10 +10,13 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
+from django.core.cache import cache
 from django.contrib.auth import get_user_model
 from django.db import connection
+from django.http import HttpResponse
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -46,6 +49,13 @@ class Measurement:
     queries: int
     bytes: int
     requests: int
+    # The same page's SQL, replayed raw through the database cursor in the same run (the limit a
+    # page could reach), and the page's time over it. None for a page that writes.
+    sql_ms: float | None = None
+    ratio: float | None = None
+    gzip_bytes: int = 0
+    # The median with the page cache left warm (the same as median_ms where nothing is cached).
+    cached_median_ms: float | None = None
 
 
 def _percentile(values: list[float], fraction: float) -> float:
@@ -55,35 +65,74 @@ def _percentile(values: list[float], fraction: float) -> float:
 
 
 def measure(endpoint: Endpoint, *, repeats: int, warmup: int) -> Measurement:
+    """Time ``endpoint`` with the page cache emptied before each request (untimed), then with it
+    left warm; replay the SQL one request ran, raw, as often, for the ratio of page to data."""
     client = endpoint.client or Client(SERVER_NAME="127.0.0.1")
     send = getattr(client, endpoint.method)
 
-    def request():
+    def request(*, empty_cache: bool) -> tuple[HttpResponse, float]:
         if endpoint.before_each:
             endpoint.before_each()
-        return send(endpoint.url, endpoint.data or {}, headers=endpoint.headers)
+        if empty_cache:
+            cache.clear()
+        started = time.perf_counter()
+        response = send(endpoint.url, endpoint.data or {}, headers=endpoint.headers)
+        return response, (time.perf_counter() - started) * 1000
 
     for _ in range(warmup):
-        request()
-    durations = []
-    response = None
-    for _ in range(repeats):
-        started = time.perf_counter()
-        response = request()
-        durations.append((time.perf_counter() - started) * 1000)
-    with CaptureQueriesContext(connection) as queries:
-        response = request()
-    assert response is not None
+        request(empty_cache=True)
+    durations = [request(empty_cache=True)[1] for _ in range(repeats)]
+    statements: list[tuple[str, Any]] = []
+    with CaptureQueriesContext(connection) as queries, connection.execute_wrapper(
+        _Recorder(statements)
+    ):
+        response, _ = request(empty_cache=True)
+    # Counted now: the next request empties Django's query log.
+    query_count = len(queries)
+    reads = endpoint.method == "get"
+    warm = [request(empty_cache=False)[1] for _ in range(repeats)] if reads else []
+    median_ms = statistics.median(durations)
+    sql_ms = None
+    if reads and statements:
+        sql_ms = statistics.median(_replay(statements) for _ in range(repeats))
     return Measurement(
         name=endpoint.name,
         url=endpoint.url,
         status=response.status_code,
-        median_ms=round(statistics.median(durations), 1),
+        median_ms=round(median_ms, 1),
         p95_ms=round(_percentile(durations, 0.95), 1),
-        queries=len(queries),
+        queries=query_count,
         bytes=len(response.content),
         requests=repeats,
+        sql_ms=round(sql_ms, 2) if sql_ms is not None else None,
+        ratio=round(median_ms / sql_ms, 1) if sql_ms else None,
+        gzip_bytes=len(gzip.compress(response.content, compresslevel=6)),
+        cached_median_ms=round(statistics.median(warm), 1) if warm else None,
     )
+
+
+class _Recorder:
+    """An execute wrapper that keeps each statement a request runs, with its parameters."""
+
+    def __init__(self, statements: list[tuple[str, Any]]) -> None:
+        self.statements = statements
+
+    def __call__(self, execute, sql, params, many, context):  # type: ignore[no-untyped-def]
+        self.statements.append((sql, params))
+        return execute(sql, params, many, context)
+
+
+def _replay(statements: list[tuple[str, Any]]) -> float:
+    """Milliseconds to run a page's reads again straight through the cursor, fetching every
+    row: what the page costs in data alone. Writes (sessions, savepoints) are not replayed."""
+    started = time.perf_counter()
+    with connection.cursor() as cursor:
+        for sql, params in statements:
+            if not sql.lstrip().upper().startswith(("SELECT", "WITH")):
+                continue
+            cursor.execute(sql, params)
+            cursor.fetchall()
+    return (time.perf_counter() - started) * 1000
 
 
 def bench_authority() -> Authority | None:
@@ -137,8 +186,38 @@ def default_endpoints(*, every_chart: bool = False) -> tuple[list[Endpoint], lis
     endpoints.append(
         Endpoint("league table", reverse("reports:league"), data={"indicator": "agency_sw_pct"})
     )
+    endpoints.extend(_signed_in_endpoints(authority))
     endpoints.extend(_return_endpoints(authority))
     return endpoints, skipped
+
+
+def _signed_in_client(username: str, authority: Authority | None, role: str) -> Client:
+    """A client signed in as a benchmark user holding ``role`` (for ``authority``, or nationally)."""
+    from authorities.models import Membership
+
+    user, _ = get_user_model().objects.get_or_create(username=username)
+    Membership.objects.get_or_create(user=user, authority=authority, role=role)
+    client = Client(SERVER_NAME="127.0.0.1")
+    client.force_login(user)
+    return client
+
+
+def _signed_in_endpoints(authority: Authority) -> list[Endpoint]:
+    """The pages only some people see: the neighbours grid and recovery (public), the watchlist
+    as a DfE analyst, and the authority's team page, plan and board packs as its board member."""
+    from authorities.models import Role
+
+    gss = authority.gss_code
+    analyst = _signed_in_client("bench-dfe-analyst", None, Role.DFE_ANALYST)
+    member = _signed_in_client("bench-board-member", authority, Role.BOARD_MEMBER)
+    return [
+        Endpoint("neighbours grid", reverse("reports:neighbours_grid", args=[gss])),
+        Endpoint("recovery", reverse("reports:recovery"), data={"indicator": "agency_sw_pct"}),
+        Endpoint("watchlist (DfE)", reverse("watchlist:watchlist"), client=analyst),
+        Endpoint("team page (member)", reverse("annex_a:teams", args=[gss]), client=member),
+        Endpoint("plan (member)", reverse("plan:plan", args=[gss]), client=member),
+        Endpoint("board packs (member)", reverse("reports:packs", args=[gss]), client=member),
+    ]
 
 
 def _return_endpoints(authority: Authority) -> list[Endpoint]:

@@ -21,6 +21,12 @@ PAGES = {
     "trajectory CSV",
     "compare 12 authorities",
     "league table",
+    "neighbours grid",
+    "recovery",
+    "watchlist (DfE)",
+    "team page (member)",
+    "plan (member)",
+    "board packs (member)",
     "return form",
     "return save",
 }
@@ -42,13 +48,21 @@ def test_the_benchmark_measures_every_page_on_a_small_demo(tmp_path, settings):
     results = json.loads(output.read_text())
     pages = {page["name"]: page for page in results["pages"]}
     assert set(pages) == PAGES
-    assert all(page["status"] == 200 for page in pages.values()), pages
-    assert all(page["queries"] > 0 and page["bytes"] > 0 for page in pages.values())
+    assert all(page["status"] == 200 for page in pages.values()), [(p["name"], p["queries"], p["bytes"]) for p in pages.values()]
+    assert all(page["queries"] > 0 and page["bytes"] > 0 for page in pages.values()), [(p["name"], p["queries"], p["bytes"]) for p in pages.values()]
+    # Each page that only reads has its SQL replayed raw, for the ratio of page time to data time;
+    # the save, which writes, has none. Every page says its gzipped size.
+    reads = [page for name, page in pages.items() if name != "return save"]
+    assert all(page["sql_ms"] > 0 and page["ratio"] > 0 for page in reads), reads
+    assert all(page["cached_median_ms"] > 0 for page in reads)
+    assert pages["return save"]["sql_ms"] is None
+    assert all(0 < page["gzip_bytes"] < page["bytes"] for page in pages.values())
     timings = {timing["name"]: timing for timing in results["timings"]}
     assert list(timings) == ["load_demo", "board pack made", "board pack PDF"]
     assert timings["board pack PDF"]["seconds"] > 0
     assert "budget 10 s" in timings["board pack PDF"]["note"]
     assert "authority page" in out.getvalue()
+    assert "ratio" in out.getvalue()
     # The hostile uploads need server threads that see the data: not here, in memory on SQLite or
     # in the test's transaction on PostgreSQL (tests/production/test_live_server.py sends them to
     # gunicorn instead).
