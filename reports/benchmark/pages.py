@@ -13,8 +13,8 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
-from django.core.cache import cache
 from django.contrib.auth import get_user_model
+from django.core.cache import cache
 from django.db import connection
 from django.http import HttpResponse
 from django.test import Client
@@ -83,8 +83,9 @@ def measure(endpoint: Endpoint, *, repeats: int, warmup: int) -> Measurement:
         request(empty_cache=True)
     durations = [request(empty_cache=True)[1] for _ in range(repeats)]
     statements: list[tuple[str, Any]] = []
-    with CaptureQueriesContext(connection) as queries, connection.execute_wrapper(
-        _Recorder(statements)
+    with (
+        CaptureQueriesContext(connection) as queries,
+        connection.execute_wrapper(_Recorder(statements)),
     ):
         response, _ = request(empty_cache=True)
     # Counted now: the next request empties Django's query log.
@@ -192,7 +193,7 @@ def default_endpoints(*, every_chart: bool = False) -> tuple[list[Endpoint], lis
 
 
 def _signed_in_client(username: str, authority: Authority | None, role: str) -> Client:
-    """A client signed in as a benchmark user holding ``role`` (for ``authority``, or nationally)."""
+    """A client signed in as a benchmark user with ``role`` (for ``authority``, or nationally)."""
     from authorities.models import Membership
 
     user, _ = get_user_model().objects.get_or_create(username=username)
