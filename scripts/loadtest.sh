@@ -19,7 +19,8 @@ if ! command -v wrk >/dev/null; then
   command -v wrk >/dev/null || { echo "wrk is not installed (apt-get install wrk)"; exit 1; }
 fi
 
-# Pages to request: the home page, authority pages, chart fragments, compare and league.
+# Pages to request: the home page, authority pages, chart fragments (as htmx requests, as the
+# page's chart form sends them), compare and league.
 codes=$(.venv/bin/python manage.py shell -c "
 from authorities.models import Authority
 print(' '.join(Authority.objects.filter(active_to__isnull=True).order_by('gss_code').values_list('gss_code', flat=True)[:20]))
@@ -29,19 +30,22 @@ first12=$(echo "$codes" | tr ' ' '\n' | head -12 | sed 's/^/authority=/' | paste
 script=$(mktemp --suffix=.lua)
 {
   echo 'paths = {'
-  echo '  "/",'
-  echo '  "/league/?indicator=agency_sw_pct",'
-  echo "  \"/compare/?indicator=agency_sw_pct&$first12\","
+  echo '  {"/", false},'
+  echo '  {"/league/?indicator=agency_sw_pct", false},'
+  echo "  {\"/compare/?indicator=agency_sw_pct&$first12\", false},"
   for code in $codes; do
-    echo "  \"/authorities/$code/\","
-    echo "  \"/authorities/$code/?indicator=avg_caseload&neighbours=median\","
+    echo "  {\"/authorities/$code/\", false},"
+    echo "  {\"/authorities/$code/?indicator=avg_caseload&neighbours=median\", true},"
   done
   echo '}'
   cat <<'LUA'
 counter = 0
+htmx = {["HX-Request"] = "true"}
 request = function()
   counter = counter + 1
-  return wrk.format("GET", paths[(counter % #paths) + 1])
+  local entry = paths[(counter % #paths) + 1]
+  if entry[2] then return wrk.format("GET", entry[1], htmx) end
+  return wrk.format("GET", entry[1])
 end
 errors = 0
 response = function(status, headers, body)
