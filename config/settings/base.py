@@ -103,6 +103,12 @@ def database(url: str) -> dict[str, Any]:
             "timeout": SQLITE_BUSY_TIMEOUT,
             **config.get("OPTIONS", {}),
         }
+    elif config["ENGINE"] == "django.db.backends.postgresql":
+        # PostgreSQL's JIT compiler is for long analytic queries: on this site's short page
+        # queries over-estimated costs switch it on, and compiling took 0.55 s of a 0.8 s query
+        # (the authority page's latest and previous figures, at national scale).
+        options = config.setdefault("OPTIONS", {})
+        options["options"] = f"{options.get('options', '')} -c jit=off".strip()
     return config
 
 

@@ -200,3 +200,16 @@ def test_sqlite_writers_queue_and_postgresql_is_left_alone():
     postgres = database("postgres://trajectory@db.example.org:5432/trajectory")
     assert "transaction_mode" not in postgres.get("OPTIONS", {})
     assert "timeout" not in postgres.get("OPTIONS", {})
+    # PostgreSQL's JIT is off: compiling cost more than the page's query (see base.database).
+    assert postgres["OPTIONS"]["options"] == "-c jit=off"
+
+
+@pytest.mark.django_db
+def test_postgresql_connections_run_without_jit():
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL only: SQLite has no JIT")
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW jit")
+        assert cursor.fetchone()[0] == "off"
