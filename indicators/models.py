@@ -198,6 +198,17 @@ class Observation(models.Model):
             models.Index(
                 fields=["indicator", "period_end", "area_level"], name="obs_cross_section"
             ),
+            # An authority's newest figures of each series (headlines, the watchlist): each is
+            # the first entry of its series here, read from the index alone.
+            models.Index(
+                "area_code",
+                "indicator",
+                "source",
+                "period_kind",
+                models.F("period_end").desc(),
+                models.F("id").desc(),
+                name="obs_newest_per_series",
+            ),
         ]
 
     def __str__(self) -> str:
